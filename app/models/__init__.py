@@ -1,0 +1,16 @@
+"""SQLAlchemy models: one module per aggregate. Importing this package registers them all."""
+
+from .asset import Asset, StorageMedium
+from .audit import GENESIS_HASH, AuditEvent, AuditHead, Counter
+from .base import Base, UTCDateTime, utcnow
+from .enums import AssetStatus, Category, Grade, MediumKind, PartyType, Role
+from .location import Location
+from .lot import IntakeLot
+from .party import Party
+from .user import User
+
+__all__ = [
+    "Asset", "AssetStatus", "AuditEvent", "AuditHead", "Base", "Category", "Counter",
+    "GENESIS_HASH", "Grade", "IntakeLot", "Location", "MediumKind", "Party", "PartyType",
+    "Role", "StorageMedium", "User", "UTCDateTime", "utcnow",
+]

@@ -1,0 +1,189 @@
+"""Asset records: register a device, edit its fields, move it, add its storage media.
+
+The intake desk, imports and the demo all register devices through
+`register_asset`; status changes go through `app.services.lifecycle`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..i18n import N_
+from ..models import Asset, Category, Grade, Location, MediumKind, StorageMedium
+from . import lifecycle, sequences
+from .codes import normalise_serial, parse_tag
+from .errors import DuplicateSerial, NotFound, ValidationError
+from .uow import unit_of_work
+
+EDITABLE = frozenset({
+    "category", "manufacturer", "model", "serial", "cpu", "ram_gb", "storage_gb", "screen_inch",
+    "purchase_date", "purchase_cost", "warranty_end", "origin_service_id", "grade", "weight_kg",
+    "data_bearing", "notes",
+})
+
+# Categories whose devices hold user data even when no separate medium is listed.
+DATA_BEARING_CATEGORIES = frozenset({
+    Category.LAPTOP, Category.DESKTOP, Category.SMARTPHONE, Category.TABLET, Category.PRINTER,
+    Category.SERVER, Category.NETWORK,
+})
+
+
+@dataclass
+class MediumSpec:
+    kind: MediumKind
+    serial: str | None = None
+    capacity_gb: int | None = None
+
+
+def canonical_manufacturer(session: Session, name: str) -> str:
+    """Reuse the spelling already in the database ('dell' → 'Dell'), else trim the input."""
+    clean = " ".join(name.split())
+    if not clean:
+        raise ValidationError(N_("The manufacturer is missing."))
+    existing = session.scalars(
+        select(Asset.manufacturer).where(Asset.manufacturer.ilike(clean)).limit(1)
+    ).first()
+    return existing or clean
+
+
+def find_by_serial(session: Session, manufacturer: str, serial: str) -> Asset | None:
+    return session.scalars(
+        select(Asset).where(
+            Asset.manufacturer == canonical_manufacturer(session, manufacturer),
+            Asset.serial_normalised == normalise_serial(serial),
+        )
+    ).first()
+
+
+def get_by_tag(session: Session, tag: str) -> Asset:
+    canonical = parse_tag(tag)
+    asset = session.scalars(select(Asset).where(Asset.tag == canonical)).first()
+    if asset is None:
+        raise NotFound(what=canonical)
+    return asset
+
+
+def register_asset(
+    session: Session,
+    actor,
+    *,
+    category: Category,
+    manufacturer: str,
+    model: str,
+    serial: str | None,
+    media: list[MediumSpec] | None = None,
+    announced: bool = False,
+    **fields,
+) -> Asset:
+    """Create a device record with a new tag, in status received (or announced)."""
+    unknown = set(fields) - EDITABLE - {"intake_lot_id", "location_id"}
+    if unknown:
+        raise ValueError(f"unknown asset fields: {sorted(unknown)}")
+    model = " ".join((model or "").split())
+    if not model:
+        raise ValidationError(N_("The model is missing."))
+    action = "announce" if announced else "receive"
+    with unit_of_work(session, actor, action, permission="asset.register"):
+        make = canonical_manufacturer(session, manufacturer)
+        serial_key = normalise_serial(serial) if serial and serial.strip() else None
+        if serial_key:
+            twin = session.scalars(
+                select(Asset).where(Asset.manufacturer == make, Asset.serial_normalised == serial_key)
+            ).first()
+            if twin is not None:
+                raise DuplicateSerial(manufacturer=make, serial=serial_key, tag=twin.tag)
+        category = Category(category)
+        asset = Asset(
+            tag=sequences.next_tag(session),
+            category=category,
+            manufacturer=make,
+            model=model,
+            serial=serial.strip() if serial_key else None,
+            serial_normalised=serial_key,
+            created_by_id=actor.id,
+            updated_by_id=actor.id,
+            **{"data_bearing": category in DATA_BEARING_CATEGORIES or bool(media), **fields},
+        )
+        for spec in media or []:
+            asset.media.append(StorageMedium(kind=MediumKind(spec.kind), serial=spec.serial,
+                                             capacity_gb=spec.capacity_gb))
+        session.add(asset)
+        lifecycle.enter(session, asset, action, actor)
+    return asset
+
+
+def _load(session: Session, asset_id: int, expected_version: int | None) -> Asset:
+    asset = session.get(Asset, asset_id)
+    if asset is None:
+        raise NotFound(what=str(asset_id))
+    if expected_version is not None and asset.version != expected_version:
+        raise lifecycle.stale(session, asset)
+    return asset
+
+
+def edit_asset(session: Session, actor, asset_id: int, expected_version: int, **changes) -> Asset:
+    """Change editable fields of an asset; refused if someone else changed it since it was read."""
+    forbidden = set(changes) - EDITABLE
+    if forbidden:
+        raise ValidationError(N_("These fields cannot be edited here: {fields}."),
+                              fields=", ".join(sorted(forbidden)))
+    with unit_of_work(session, actor, "edit", permission="asset.edit"):
+        asset = _load(session, asset_id, expected_version)
+        if "grade" in changes and changes["grade"] is not None:
+            changes["grade"] = Grade(changes["grade"])
+        if "category" in changes:
+            changes["category"] = Category(changes["category"])
+        for key in ("purchase_cost", "weight_kg", "screen_inch"):
+            if changes.get(key) is not None:
+                changes[key] = Decimal(str(changes[key]))
+        if "manufacturer" in changes:
+            changes["manufacturer"] = canonical_manufacturer(session, changes["manufacturer"])
+        if "serial" in changes:
+            serial = changes["serial"]
+            key = normalise_serial(serial) if serial and serial.strip() else None
+            make = changes.get("manufacturer", asset.manufacturer)
+            if key:
+                twin = session.scalars(select(Asset).where(
+                    Asset.manufacturer == make, Asset.serial_normalised == key, Asset.id != asset.id
+                )).first()
+                if twin is not None:
+                    raise DuplicateSerial(manufacturer=make, serial=key, tag=twin.tag)
+            asset.serial_normalised = key
+        for key, value in changes.items():
+            setattr(asset, key, value)
+        asset.updated_by_id = actor.id
+    return asset
+
+
+def move_asset(session: Session, actor, asset_id: int, location_id: int,
+               expected_version: int | None = None) -> Asset:
+    with unit_of_work(session, actor, "move", permission="asset.move"):
+        asset = _load(session, asset_id, expected_version)
+        location = session.get(Location, location_id)
+        if location is None or not location.active:
+            raise NotFound(what=str(location_id))
+        asset.location_id = location.id
+        asset.updated_by_id = actor.id
+    return asset
+
+
+def add_medium(session: Session, actor, asset_id: int, spec: MediumSpec) -> StorageMedium:
+    with unit_of_work(session, actor, "add_medium", permission="asset.add_medium"):
+        asset = _load(session, asset_id, None)
+        medium = StorageMedium(kind=MediumKind(spec.kind), serial=spec.serial, capacity_gb=spec.capacity_gb)
+        asset.media.append(medium)
+        asset.data_bearing = True
+        asset.updated_by_id = actor.id
+    return medium
+
+
+def age_months(asset: Asset, today: dt.date | None = None) -> int | None:
+    if asset.purchase_date is None:
+        return None
+    today = today or dt.date.today()
+    return (today.year - asset.purchase_date.year) * 12 + today.month - asset.purchase_date.month

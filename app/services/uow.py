@@ -1,0 +1,65 @@
+"""The unit of work: one user action, one transaction, all of it or nothing.
+
+Every service that writes runs inside `unit_of_work`: it checks the actor's
+permission, declares who is acting and what they do (the audit hook records
+it), takes SQLite's write lock up front, commits once at the end, and rolls
+everything back on any error — turning database failures into messages a
+technician can act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..i18n import N_
+from . import audit
+from .errors import DatabaseUnavailable, DomainError
+from .permissions import require
+
+
+class ConcurrentChange(DomainError):
+    message = N_("Someone else changed this at the same moment. Reload and try again; nothing was saved.")
+
+
+class ConflictingWrite(DomainError):
+    message = N_("This conflicts with a record that was just saved elsewhere ({detail}). Nothing was saved.")
+
+
+@contextmanager
+def unit_of_work(session: Session, actor, action: str, permission: str | None = None) -> Iterator[Session]:
+    require(actor, permission or action)
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("the session holds changes made outside a unit of work")
+        session.commit()  # end a read-only transaction; objects stay loaded
+    try:
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        session.info[audit.CTX_KEY] = audit.AuditContext(actor.id, actor.display_name or actor.username, action)
+        yield session
+        session.commit()
+    except StaleDataError as err:
+        session.rollback()
+        raise ConcurrentChange() from err
+    except sa_exc.IntegrityError as err:
+        session.rollback()
+        raise ConflictingWrite(detail=str(err.orig).splitlines()[0][:200]) from err
+    except (sa_exc.OperationalError, sa_exc.InterfaceError) as err:
+        session.rollback()
+        if err.connection_invalidated or _is_disconnect(err):
+            raise DatabaseUnavailable(detail=str(err.orig).splitlines()[0][:200]) from err
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.info.pop(audit.CTX_KEY, None)
+
+
+def _is_disconnect(err: sa_exc.DBAPIError) -> bool:
+    text = str(err.orig).lower()
+    return any(w in text for w in ("connection", "server closed", "terminating", "unable to open"))
