@@ -97,10 +97,12 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        # Every transaction takes the write lock up front: a deferred transaction
-        # that later upgrades to a writer can fail with SQLITE_BUSY regardless of
-        # the busy timeout; an immediate one waits its turn instead.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A unit of work asks for IMMEDIATE: it takes the write lock up front and waits
+        # its turn (busy timeout). A deferred transaction that upgrades to a writer later
+        # can fail at once with SQLITE_BUSY whatever the timeout. Reads stay deferred so
+        # they never hold the write lock.
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {'IMMEDIATE' if mode == 'IMMEDIATE' else 'DEFERRED'}")
 
 
 def alembic_config() -> Config:
@@ -111,14 +113,14 @@ def alembic_config() -> Config:
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     cfg = alembic_config()
-    with engine.begin() as conn:
+    with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn, conn.begin():
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
     cfg = alembic_config()
-    with engine.begin() as conn:
+    with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn, conn.begin():
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, revision)
 

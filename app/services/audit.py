@@ -252,8 +252,14 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
     """Walk the whole chain in order; report the first event that breaks it."""
     prev = GENESIS_HASH
     expected_seq = 0
-    stmt = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch)
-    for ev in session.scalars(stmt):
+    # Plain rows, not ORM objects: the check must see what is in the database now,
+    # never an object cached in this session.
+    cols = AuditEvent.__table__.c
+    stmt = (select(cols.id, cols.seq, cols.occurred_at, cols.actor_id, cols.actor_name, cols.action,
+                   cols.entity_type, cols.entity_id, cols.entity_ref, cols.changes, cols.prev_hash,
+                   cols.hash)
+            .order_by(cols.seq).execution_options(yield_per=batch))
+    for ev in session.execute(stmt):
         expected_seq += 1
         if ev.seq != expected_seq:
             return ChainReport(False, expected_seq - 1, expected_seq, ev.id,

@@ -24,6 +24,13 @@ _hasher = PasswordHasher()  # argon2id with the library's current recommended pa
 _DUMMY_HASH = _hasher.hash("not a real password")
 
 
+def use_cheap_hashing_for_tests() -> None:
+    """Argon2id with minimal cost: the test suite creates hundreds of users."""
+    global _hasher, _DUMMY_HASH
+    _hasher = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    _DUMMY_HASH = _hasher.hash("not a real password")
+
+
 class FirstAdminExists(DomainError):
     message = N_("An administrator already exists; sign in instead.")
 

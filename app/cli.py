@@ -1,0 +1,117 @@
+"""The command line: `python -m app` starts the GUI, `python -m app COMMAND` runs an admin command.
+
+Commands call the same services as the GUI, acting as the system actor (whoever
+runs them has the database file or URL already). Exit code 0 is success; a
+refusal prints its message and exits 1; a broken audit chain exits 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from getpass import getpass
+
+from . import __version__
+from .config import resolve_database_url, resolve_language
+from .i18n import _, set_language
+from .models import Role
+from .services.errors import DomainError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m app",
+        description=_("CircuIT Depot: the central ICT warehouse. Without a command, the window opens."),
+    )
+    parser.add_argument("--database", metavar="URL",
+                        help=_("database URL (default: DEPOT_DATABASE_URL, the settings, or the "
+                               "SQLite file in your data folder); e.g. postgresql+psycopg://user@host/depot"))
+    parser.add_argument("--version", action="version", version=f"CircuIT Depot {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
+
+    demo = sub.add_parser("demo", help=_("fill the database with realistic demo data"))
+    demo.add_argument("--assets", type=int, default=1000, metavar="N", help=_("number of devices"))
+    demo.add_argument("--seed", type=int, default=1, metavar="S", help=_("random seed (same seed, same data)"))
+
+    user = sub.add_parser("user", help=_("manage users"))
+    user_sub = user.add_subparsers(dest="user_command", metavar=_("ACTION"), required=True)
+    add = user_sub.add_parser("add", help=_("add a user; the password is read from standard input"))
+    add.add_argument("name", help=_("user name (used to sign in)"))
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--display-name", help=_("full name as shown on screens and documents"))
+
+    audit = sub.add_parser("audit", help=_("check the audit trail"))
+    audit_sub = audit.add_subparsers(dest="audit_command", metavar=_("ACTION"), required=True)
+    audit_sub.add_parser("verify", help=_("walk the hash chain and report the first broken event"))
+
+    db = sub.add_parser("db", help=_("database maintenance"))
+    db_sub = db.add_subparsers(dest="db_command", metavar=_("ACTION"), required=True)
+    db_sub.add_parser("upgrade", help=_("migrate the database to the newest version"))
+    db_sub.add_parser("info", help=_("show which database is used and its version"))
+    return parser
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        first = getpass(_("Password: "))
+        if first != getpass(_("Repeat the password: ")):
+            raise SystemExit(_("The passwords do not match."))
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    set_language(resolve_language())
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    url = resolve_database_url(args.database)
+    if args.command is None:
+        from .ui.app import run_gui  # Qt is imported only when the window is wanted
+
+        return run_gui(url)
+    try:
+        return _run(args, url)
+    except DomainError as err:
+        print(str(err), file=sys.stderr)
+        return 1
+
+
+def _run(args, url: str) -> int:
+    from .db import current_revision, head_revision, open_database
+    from .services import audit, auth, demo
+    from .services.permissions import SYSTEM
+
+    database = open_database(url)
+    try:
+        with database.session() as session:
+            if args.command == "demo":
+                def progress(done: int, total: int) -> None:
+                    if done % 100 == 0 or done == total:
+                        print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
+
+                counts = demo.fill(session, SYSTEM, args.assets, seed=args.seed, progress=progress)
+                print(file=sys.stderr)
+                for status, n in sorted(counts.items()):
+                    print(f"{status:20} {n:7}")
+                print(_("Demo users: “technieker” and “manager”, password “{password}”.",
+                        password=demo.DEMO_PASSWORD))
+                return 0
+            if args.command == "user":
+                password = _read_password()
+                user = auth.add_user(session, SYSTEM, args.name, args.display_name or args.name,
+                                     args.role, password)
+                print(_("User {name} added with role {role}.", name=user.username, role=user.role.value))
+                return 0
+            if args.command == "audit":
+                report = audit.verify_chain(session)
+                print(report.message())
+                return 0 if report.ok else 2
+            if args.command == "db":
+                if args.db_command == "info":
+                    print(database.display_name)
+                print(_("Schema version {current} (newest: {head}).",
+                        current=current_revision(database.engine), head=head_revision()))
+                return 0
+    finally:
+        database.dispose()
+    return 1
