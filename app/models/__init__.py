@@ -3,6 +3,7 @@
 from .asset import Asset, StorageMedium
 from .audit import GENESIS_HASH, AuditEvent, AuditHead, Counter
 from .base import Base, UTCDateTime, utcnow
+from .document import Document, DocumentKind, document_assets
 from .enums import AssetStatus, Category, Grade, MediumKind, PartyType, Role
 from .location import Location
 from .lot import IntakeLot
@@ -11,6 +12,7 @@ from .user import User
 
 __all__ = [
     "Asset", "AssetStatus", "AuditEvent", "AuditHead", "Base", "Category", "Counter",
+    "Document", "DocumentKind", "document_assets",
     "GENESIS_HASH", "Grade", "IntakeLot", "Location", "MediumKind", "Party", "PartyType",
     "Role", "StorageMedium", "User", "UTCDateTime", "utcnow",
 ]

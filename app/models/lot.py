@@ -23,9 +23,10 @@ class IntakeLot(Base):
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     notes: Mapped[str | None] = mapped_column(Text)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     origin_service: Mapped[Party] = relationship()
-    received_by: Mapped[User] = relationship()
+    received_by: Mapped[User] = relationship(foreign_keys=[received_by_id])
 
     __mapper_args__ = {"version_id_col": version}

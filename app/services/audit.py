@@ -29,6 +29,7 @@ from ..models import (
     GENESIS_HASH,
     Asset,
     AuditEvent,
+    Document,
     AuditHead,
     IntakeLot,
     Location,
@@ -47,9 +48,11 @@ AUDITED: dict[type, str] = {
     Party: "party",
     Location: "location",
     User: "user",
+    Document: "document",
 }
 # Bookkeeping columns that change with every write and say nothing by themselves.
-NOT_RECORDED = {"version", "updated_at", "updated_by_id", "created_at", "serial_normalised"}
+NOT_RECORDED = {"version", "updated_at", "updated_by_id", "created_at", "serial_normalised",
+                "pdf"}  # a document's bytes are recorded by their sha256
 # Columns whose value must never be copied into the trail.
 SECRET = {"password_hash"}
 SECRET_PLACEHOLDER = "•••"

@@ -82,15 +82,24 @@ def tag_number(tag: str) -> int:
     return int(parse_tag(tag)[len(TAG_PREFIX):-1])
 
 
+MAX_SERIAL_LENGTH = 80
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def strip_control(text: str) -> str:
+    """Scanners may add control characters (GS separators, stray CR): they are never part of a code."""
+    return _CONTROL.sub("", text)
+
+
 def normalise_serial(serial: str) -> str:
-    """Serials are compared trimmed, upper-case and without inner spaces."""
-    return re.sub(r"\s+", "", serial).upper()
+    """Serials are compared trimmed, upper-case, without control characters or inner spaces."""
+    return re.sub(r"\s+", "", strip_control(serial)).upper()
 
 
 def classify(raw: str) -> Scan:
-    text = raw.strip()
+    text = strip_control(raw).strip()
     upper = text.upper()
-    if not text or any(ord(c) < 32 for c in text):
+    if not text:
         return Scan(ScanKind.UNREADABLE, text, raw)
     if TAG_LIKE_RE.match(upper):
         kind = ScanKind.TAG if is_valid_tag(upper) else ScanKind.INVALID_TAG
