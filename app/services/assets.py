@@ -45,6 +45,14 @@ def canonical_manufacturer(session: Session, name: str) -> str:
     clean = " ".join(name.split())
     if not clean:
         raise ValidationError(N_("The manufacturer is missing."))
+    from .catalogue import manufacturers  # the catalogue spelling wins; no table scan needed
+
+    known = next((m for m in manufacturers() if m.casefold() == clean.casefold()), None)
+    if known:
+        return known
+    exact = select(Asset.id).where(Asset.manufacturer == clean).limit(1)  # uses the unique index
+    if session.scalar(exact) is not None:
+        return clean
     existing = session.scalars(
         select(Asset.manufacturer).where(Asset.manufacturer.ilike(clean)).limit(1)
     ).first()

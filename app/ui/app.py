@@ -1,0 +1,119 @@
+"""Start the window: language, database, first administrator, sign-in, main window.
+
+`python -m app` (no command) calls `run_gui`. Whatever goes wrong while
+opening the database is said in a message box a technician can pass on to
+whoever supports the desk — never a traceback — and the exit code is 1.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from .. import __version__
+from ..config import Settings, resolve_database_url, resolve_language
+from ..db import Database, open_database
+from ..i18n import _, current_language, set_language
+from ..models import User
+from ..paths import APP_NAME, ORG
+from ..services.auth import needs_first_admin
+from ..services.errors import DomainError
+from .first_run import FirstRunDialog
+from .main_window import MainWindow
+from .sign_in import SignInDialog
+from .style import apply_style
+
+log = logging.getLogger(__name__)
+QT_LOCALES = {"nl": QLocale(QLocale.Language.Dutch, QLocale.Country.Belgium),
+              "en": QLocale(QLocale.Language.English, QLocale.Country.Belgium)}
+
+
+def install_qt_translations(app: QApplication, language: str) -> QTranslator | None:
+    """Qt's own texts (OK, Cancel, Yes, No in standard dialogs) in the app's language."""
+    QLocale.setDefault(QT_LOCALES.get(language, QT_LOCALES["nl"]))
+    if language != "nl":
+        return None
+    translator = QTranslator(app)  # parented to the app, so it lives as long as the app
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load("qtbase_nl", folder):
+        log.warning("Qt's Dutch translations were not found in %s", folder)
+        return None
+    app.installTranslator(translator)
+    return translator
+
+
+def _safe_url(url: str | None) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True) if url else "?"
+    except ArgumentError:  # unparsable: show only what follows the credentials, if any
+        return str(url).rsplit("@", 1)[-1]
+
+
+def open_database_or_explain(url: str | None) -> tuple[Database | None, str | None]:
+    """The open database, or None and the message that says why it could not be opened."""
+    url = url or resolve_database_url()
+    database = None
+    try:
+        database = open_database(url)
+        with database.session() as session:
+            needs_first_admin(session)  # proves the tables are there and readable
+        return database, None
+    except Exception as err:  # noqa: BLE001 - any failure here is explained, never a traceback
+        if database is not None:
+            database.dispose()
+        if isinstance(err, DomainError):
+            return None, str(err)
+        log.exception("the database %s could not be opened", _safe_url(url))
+        detail = str(err).splitlines()[0][:300] if str(err) else type(err).__name__
+        return None, _("The database {url} cannot be opened: {detail}", url=_safe_url(url),
+                       detail=detail)
+
+
+def sign_in(database: Database) -> User | None:
+    """First run (when needed) and sign-in; the signed-in user, or None when cancelled."""
+    with database.session() as session:
+        first_run = needs_first_admin(session)
+    username = ""
+    if first_run:
+        first = FirstRunDialog(database.session)
+        if first.exec() == QDialog.DialogCode.Accepted and first.user is not None:
+            username = first.user.username
+        else:
+            with database.session() as session:
+                if needs_first_admin(session):  # cancelled, not beaten by another desk
+                    return None
+    dialog = SignInDialog(database.session, username=username)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.user
+
+
+def run_gui(database_url: str | None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORG)
+    app.setApplicationVersion(__version__)
+    settings = Settings.load()
+    set_language(resolve_language(settings))
+    install_qt_translations(app, current_language())
+    apply_style(app)
+
+    database, problem = open_database_or_explain(database_url)
+    if database is None:
+        QMessageBox.critical(None, APP_NAME, _("{app} cannot start.", app=APP_NAME) + "\n\n"
+                             + (problem or ""))
+        return 1
+    try:
+        user = sign_in(database)
+        if user is None:
+            return 0
+        window = MainWindow(database, user, settings)
+        window.show()
+        return app.exec()
+    finally:
+        database.dispose()

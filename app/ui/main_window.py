@@ -1,0 +1,148 @@
+"""The main window: navigation on the left, one page per workflow, who and where below.
+
+The status bar always shows which database this desk works on and who is
+signed in, because an action done on the wrong database or under a
+colleague's name is the mistake that is hardest to undo. Pages come from the
+registry in `app/ui/pages.py`; Ctrl+1…8 jump to them in navigation order.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+from sqlalchemy.engine import make_url
+
+from .. import __version__
+from ..config import Settings
+from ..db import Database
+from ..i18n import _
+from ..models import User
+from ..paths import APP_NAME
+from .labels import database_kind_label, role_label
+from .pages import PAGES, PageSpec
+from .widgets import name_widget
+
+NAVIGATION_WIDTH = 220
+
+
+def database_location(database: Database) -> str:
+    """The SQLite file's path, or the server URL without its password."""
+    if database.kind == "sqlite":
+        path = make_url(database.url).database
+        if path:
+            return path
+    return database.display_name
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, database: Database, user: User, settings: Settings | None = None,
+                 pages: tuple[PageSpec, ...] = PAGES) -> None:
+        super().__init__()
+        self.database = database
+        self.user = user
+        self.settings = settings or Settings.load()
+        self._pages = pages
+        name_widget(self, "mainWindow", APP_NAME)
+        self.setWindowTitle(f"{APP_NAME} — {self.settings.site_name}")
+        self.resize(1280, 800)
+
+        self.navigation = QListWidget()
+        name_widget(self.navigation, "navigation", _("Navigation"))
+        self.navigation.setFixedWidth(NAVIGATION_WIDTH)
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.stack = QStackedWidget()
+        name_widget(self.stack, "pages", _("Pages"))
+        for number, spec in enumerate(pages, start=1):
+            item = QListWidgetItem(_(spec.title))
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            item.setToolTip(f"{_(spec.title)} (Ctrl+{number})")
+            self.navigation.addItem(item)
+            self.stack.addWidget(spec.build(database, user))
+        self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self._build_page_shortcuts()
+        self._build_status_bar()
+        self.navigation.setCurrentRow(0)
+
+    # -- pages ---------------------------------------------------------------------------------
+
+    def page_keys(self) -> list[str]:
+        return [spec.key for spec in self._pages]
+
+    def show_page(self, key: str) -> None:
+        self.navigation.setCurrentRow(self.page_keys().index(key))
+
+    def current_page_key(self) -> str:
+        return self._pages[self.stack.currentIndex()].key
+
+    def _build_page_shortcuts(self) -> None:
+        for number, spec in enumerate(self._pages[:9], start=1):
+            action = QAction(_(spec.title), self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _checked=False, row=number - 1:
+                                     self.navigation.setCurrentRow(row))
+            self.addAction(action)
+
+    # -- menus and status bar --------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(_("&File"))
+        file_menu.setObjectName("fileMenu")
+        quit_action = file_menu.addAction(_("&Quit"))
+        quit_action.setObjectName("quitAction")
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        help_menu.setObjectName("helpMenu")
+        about_action = help_menu.addAction(_("&About {app}", app=APP_NAME))
+        about_action.setObjectName("aboutAction")
+        about_action.triggered.connect(self.show_about)
+
+    def _build_status_bar(self) -> None:
+        database_text = _("Database: {location} ({kind})",
+                          location=database_location(self.database),
+                          kind=database_kind_label(self.database.kind))
+        self.database_label = QLabel(database_text)
+        name_widget(self.database_label, "databaseStatus", database_text)
+        user_text = _("Signed in: {name} ({role})", name=self.user.display_name,
+                      role=role_label(self.user.role))
+        self.user_label = QLabel(user_text)
+        name_widget(self.user_label, "userStatus", user_text)
+        self.statusBar().addWidget(self.database_label, 1)
+        self.statusBar().addPermanentWidget(self.user_label)
+
+    def about_text(self) -> str:
+        return "<p>" + "</p><p>".join([
+            f"<b>{APP_NAME}</b> {__version__}",
+            _("Receives, refurbishes and documents the province's used ICT equipment until its "
+              "second life or its certified end of life."),
+            _("Database: {location} ({kind})",
+              location=html.escape(database_location(self.database)),
+              kind=database_kind_label(self.database.kind)),
+        ]) + "</p>"
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, _("About {app}", app=APP_NAME), self.about_text())

@@ -1,0 +1,53 @@
+"""Small widgets every dialog and page shares, so they look and behave alike.
+
+A page header, an inline error label (red, hidden while there is nothing to
+say), and labelled form fields with object and accessible names, so tests and
+screen readers find the same widget a technician sees.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+
+
+def name_widget(widget: QWidget, object_name: str, accessible_name: str) -> QWidget:
+    widget.setObjectName(object_name)
+    widget.setAccessibleName(accessible_name)
+    return widget
+
+
+def page_header(text: str, parent: QWidget | None = None) -> QLabel:
+    """The large title at the top of each page (objectName "pageHeader")."""
+    label = QLabel(text, parent)
+    name_widget(label, "pageHeader", text)
+    return label
+
+
+def line_edit(object_name: str, accessible_name: str, *, password: bool = False) -> QLineEdit:
+    edit = QLineEdit()
+    name_widget(edit, object_name, accessible_name)
+    if password:
+        edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
+
+
+class ErrorLabel(QLabel):
+    """An inline message in red under a form: why the last attempt was refused."""
+
+    def __init__(self, object_name: str = "errorLabel", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setProperty("role", "error")  # styled in app/ui/style.py
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        self.setText(text)
+        # Screen readers read the accessible name: make it the message itself.
+        self.setAccessibleName(text)
+        self.show()
+
+    def clear_message(self) -> None:
+        self.clear()
+        self.setAccessibleName("")
+        self.hide()
