@@ -3,7 +3,7 @@
 # and on a desktop) and PostgreSQL's server binaries, which the test suite
 # starts itself. Installs only what is missing, and only when it can (root + apt).
 set -e
-PKGS="libegl1 libgl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0 libxcb-cursor0 postgresql poppler-utils zbar-tools"
+PKGS="libegl1 libgl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0 libxcb-cursor0 postgresql poppler-utils zbar-tools libpulse0"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

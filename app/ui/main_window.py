@@ -32,6 +32,7 @@ from ..models import User
 from ..paths import APP_NAME
 from .labels import database_kind_label, role_label
 from .pages import PAGES, PageSpec
+from .scanner import ScannerFilter, ScannerSettings
 from .widgets import name_widget
 
 NAVIGATION_WIDTH = 220
@@ -69,7 +70,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             item.setToolTip(f"{_(spec.title)} (Ctrl+{number})")
             self.navigation.addItem(item)
-            self.stack.addWidget(spec.build(database, user))
+            self.stack.addWidget(spec.build(database, user, self.settings))
         self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
 
         central = QWidget()
@@ -84,6 +85,39 @@ class MainWindow(QMainWindow):
         self._build_page_shortcuts()
         self._build_status_bar()
         self.navigation.setCurrentRow(0)
+
+        # One scanner for the whole window: a scan goes to the page on screen.
+        self.scanner = ScannerFilter(ScannerSettings.from_settings(self.settings), parent=self)
+        self.scanner.scanned.connect(self.route_scan)
+        self.scanner.layout_mismatch.connect(self._tell_layout_mismatch)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        self.scanner.install()
+        super().showEvent(event)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        self.scanner.uninstall()
+        super().closeEvent(event)
+
+    def route_scan(self, code: str) -> None:
+        page = self.stack.currentWidget()
+        handler = getattr(page, "handle_scan", None)
+        if handler is not None:
+            handler(code)
+        else:
+            self.statusBar().showMessage(
+                _("Scanned {code}: this page does not take scans.", code=code), 5000)
+
+    def _tell_layout_mismatch(self) -> None:
+        # open(), not exec(): the desk keeps scanning while the notice is up.
+        box = QMessageBox(QMessageBox.Icon.Information, _("Scanner keyboard layout"),
+                          _("The scanner types as if the keyboard were American (QWERTY) while this computer "
+              "uses Belgian AZERTY. The scans are corrected, but to fix it for good set the "
+              "scanner to Belgian AZERTY, or to its keyboard-independent mode (ALT codes), "
+              "with the configuration barcodes in its manual."), parent=self)
+        box.setObjectName("layoutMismatchNotice")
+        box.open()
+        self.layout_notice = box
 
     # -- pages ---------------------------------------------------------------------------------
 

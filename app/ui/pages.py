@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
+from ..config import Settings
 from ..db import Database
 from ..i18n import N_, _
 from ..models import User
 from .widgets import name_widget, page_header
 
-PageFactory = Callable[[Database, User], QWidget]
+PageFactory = Callable[[Database, User, Settings], QWidget]
 READABLE_WIDTH = 900  # px: longer lines of large text are hard to read at arm's length
 
 
@@ -32,17 +33,23 @@ class PageSpec:
     purpose: str  # one sentence: what the page is for (shown while it is a placeholder)
     factory: PageFactory | None = None
 
-    def build(self, database: Database, user: User) -> QWidget:
-        page = self.factory(database, user) if self.factory else PlaceholderPage(self)
+    def build(self, database: Database, user: User, settings: Settings) -> QWidget:
+        page = self.factory(database, user, settings) if self.factory else PlaceholderPage(self)
         page.setObjectName(f"{self.key}Page")
         page.setAccessibleName(_(self.title))
         return page
 
 
+def _intake_page(database: Database, user: User, settings: Settings) -> QWidget:
+    from .intake_page import IntakePage
+
+    return IntakePage(database, user, settings)
+
+
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("intake", N_("Intake"), N_(
         "Receive the devices a service hands in: scan or type the serial number, record the "
-        "device and print its asset label.")),
+        "device and print its asset label."), factory=_intake_page),
     PageSpec("inventory", N_("Inventory"), N_(
         "Find any device by tag, serial number, status or location, and see its full history.")),
     PageSpec("refurbishment", N_("Refurbishment"), N_(

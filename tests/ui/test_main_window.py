@@ -80,7 +80,11 @@ def test_ctrl_number_jumps_to_that_page(qtbot, english, window, number):
 
 
 def test_pages_not_built_yet_say_so_and_show_no_data(english, window):
-    for row in range(window.stack.count()):
+    from app.ui.pages import PAGES
+
+    for row, spec in enumerate(PAGES):
+        if spec.factory is not None:
+            continue  # a built workflow
         page = window.stack.widget(row)
         headline = page.findChild(QLabel, "placeholderHeadline")
         purpose = page.findChild(QLabel, "placeholderPurpose")

@@ -1,0 +1,350 @@
+"""The intake desk: open a lot, scan devices in, confirm, label, close with a receipt.
+
+Everything works from the scanner and the Enter key. A scan is interpreted
+by `services.intake`, which decides what it means for this lot; the page
+only shows that and asks the service to act. Command barcodes (DONE, CANCEL,
+PRINT AGAIN, NEXT LOT, UNDO LAST) do what the buttons do. Every scan gets
+visible and audible feedback at once; a refusal says why and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..config import Settings
+from ..db import Database
+from ..i18n import _, translate
+from ..models import Asset, IntakeLot, User
+from ..services import intake, parties
+from ..services.codes import Command
+from ..services.documents.intake_receipt import category_name
+from ..services.errors import DatabaseUnavailable, DomainError
+from .device_form import DeviceFormWidget
+from .feedback import ScanBar, ScanFeedback
+from .lot_table import LotTableModel
+from .printing import LabelPrinter, PrintSettings
+from .widgets import name_widget, page_header
+
+log = logging.getLogger(__name__)
+
+
+class IntakePage(QWidget):
+    """Page key "intake". `handle_scan(code)` is the entry point for every scan."""
+
+    changed = Signal(str)  # entity type that changed ("asset", "lot"), for other pages
+
+    def __init__(self, database: Database, user: User, settings: Settings | None = None,
+                 printer: LabelPrinter | None = None) -> None:
+        super().__init__()
+        self.database = database
+        self.user = user
+        self.settings = settings or Settings.load()
+        self.printer = printer or LabelPrinter(PrintSettings.from_settings(self.settings))
+        self.lot: IntakeLot | None = None
+        self.last_label_tag: str | None = None
+        self.last_message = ""
+
+        self.feedback = ScanFeedback(self, muted=bool(self.settings.extra.get("sound_muted")))
+        self.scan_bar = ScanBar(self.feedback)
+        self.scan_bar.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+        # --- opening a lot -------------------------------------------------------------
+        self.open_panel = QFrame()
+        name_widget(self.open_panel, "openLotPanel", _("Open a lot"))
+        self.open_panel.setMaximumWidth(760)
+        self.origin = QComboBox()
+        name_widget(self.origin, "originService", _("Origin service"))
+        self.delivered_by = QLineEdit()
+        name_widget(self.delivered_by, "deliveredBy", _("Delivered by"))
+        self.delivered_by.setPlaceholderText(_("Name of the person who brings the devices"))
+        self.lot_note = QLineEdit()
+        name_widget(self.lot_note, "lotNote", _("Note"))
+        self.open_button = QPushButton(_("Open lot (Enter)"))
+        name_widget(self.open_button, "openLot", _("Open lot (Enter)"))
+        form = QFormLayout(self.open_panel)
+        form.addRow(QLabel(_("A service brings devices: open a lot for this delivery.")))
+        form.addRow(_("Origin service"), self.origin)
+        form.addRow(_("Delivered by"), self.delivered_by)
+        form.addRow(_("Note"), self.lot_note)
+        form.addRow(self.open_button)
+        self.open_button.clicked.connect(self.open_lot)
+        self.delivered_by.returnPressed.connect(self.open_lot)
+        self.lot_note.returnPressed.connect(self.open_lot)
+
+        # --- the open lot --------------------------------------------------------------
+        self.lot_panel = QWidget()
+        name_widget(self.lot_panel, "lotPanel", _("Open lot"))
+        self.lot_title = QLabel()
+        name_widget(self.lot_title, "lotTitle", _("Open lot"))
+        self.lot_title.setProperty("role", "subheader")
+        self.lot_counts = QLabel()
+        name_widget(self.lot_counts, "lotCounts", _("Devices in this lot"))
+        self.scan_entry = QLineEdit()
+        name_widget(self.scan_entry, "scanEntry", _("Scan or type a serial number or tag"))
+        self.scan_entry.setPlaceholderText(_("Scan or type a serial number or tag, then Enter"))
+        self.scan_entry.returnPressed.connect(self._typed_scan)
+        self.device_form = DeviceFormWidget()
+        self.device_form.hide()
+        self.device_form.confirmed.connect(self.confirm_device)
+        self.device_form.cancelled.connect(self.cancel_device)
+        self.table_model = LotTableModel(self)
+        self.table = QTableView()
+        name_widget(self.table, "lotTable", _("Devices in this lot"))
+        self.table.setModel(self.table_model)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.buttons: dict[Command, QPushButton] = {}
+        button_row = QHBoxLayout()
+        for command, text in ((Command.UNDO_LAST, _("Undo last")),
+                              (Command.PRINT_AGAIN, _("Print label again")),
+                              (Command.NEXT_LOT, _("Close lot and print receipt"))):
+            button = QPushButton(text)
+            name_widget(button, f"command{command.value.title().replace('_', '')}", text)
+            button.clicked.connect(lambda _checked=False, c=command: self.run_command(c))
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Enter stays with the scan field
+            self.buttons[command] = button
+            button_row.addWidget(button)
+        button_row.addStretch(1)
+        lot_layout = QVBoxLayout(self.lot_panel)
+        lot_layout.setContentsMargins(0, 0, 0, 0)
+        lot_layout.addWidget(self.lot_title)
+        lot_layout.addWidget(self.lot_counts)
+        lot_layout.addWidget(self.scan_entry)
+        lot_layout.addWidget(self.device_form)
+        lot_layout.addWidget(self.table, 1)
+        lot_layout.addLayout(button_row)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 20, 32, 20)
+        layout.addWidget(page_header(_("Intake")))
+        layout.addWidget(self.scan_bar)
+        layout.addWidget(self.open_panel)
+        layout.addWidget(self.lot_panel, 1)
+        self.filler = QWidget()  # keeps the open-lot form at the top while no lot is open
+        layout.addWidget(self.filler, 1)
+        self._load_services()
+        self._show_lot(None)
+
+    # --- plumbing ----------------------------------------------------------------------
+
+    def _call(self, action: Callable):
+        """Run one service call in its own session; show a refusal instead of raising."""
+        try:
+            with self.database.session() as session:
+                return True, action(session)
+        except DomainError as err:
+            self._bad(str(err))
+        except SQLAlchemyError as err:
+            log.exception("database error at the intake desk")
+            detail = str(getattr(err, "orig", None) or err).splitlines()[0][:200]
+            self._bad(str(DatabaseUnavailable(detail=detail)))
+        return False, None
+
+    def _good(self, code: str, text: str) -> None:
+        self.last_message = text
+        self.scan_bar.show_good(code, text)
+
+    def _bad(self, text: str, code: str = "") -> None:
+        self.last_message = text
+        self.scan_bar.show_bad(code, text)
+
+    def _load_services(self) -> None:
+        ok, services = self._call(lambda s: [(p.id, p.name) for p in parties.services(s)])
+        self.origin.clear()
+        for pid, name in services or []:
+            self.origin.addItem(name, pid)
+        last = self.settings.extra.get("intake", {}).get("last_origin")
+        if last is not None and self.origin.findData(last) >= 0:
+            self.origin.setCurrentIndex(self.origin.findData(last))
+
+    def _show_lot(self, lot: IntakeLot | None) -> None:
+        self.lot = lot
+        self.open_panel.setVisible(lot is None)
+        self.filler.setVisible(lot is None)
+        self.lot_panel.setVisible(lot is not None)
+        self.device_form.hide()
+        if lot is None:
+            self.table_model.set_assets([])
+            self.delivered_by.setFocus()
+            return
+        origin = self.origin.itemText(self.origin.findData(lot.origin_service_id))
+        self.lot_title.setText(_("Lot {number} from {origin}", number=lot.number, origin=origin))
+        self._refresh_lot()
+        self.scan_entry.setFocus()
+
+    def _refresh_lot(self) -> None:
+        ok, result = self._call(lambda s: (intake.lot_assets(s, self.lot.id),
+                                           intake.lot_counts(s, self.lot.id)))
+        if not ok:
+            return
+        devices, counts = result
+        self.table_model.set_assets(devices)
+        parts = [f"{n} × {category_name(c)}" for c, n in sorted(counts.items())]
+        self.lot_counts.setText(_("{n} devices", n=sum(counts.values()))
+                                + (": " + ", ".join(parts) if parts else ""))
+
+    # --- actions -----------------------------------------------------------------------
+
+    def open_lot(self) -> None:
+        if self.lot is not None:
+            return
+        origin_id = self.origin.currentData()
+        if origin_id is None:
+            self._bad(_("No provincial service is registered yet: add the services first."))
+            return
+        ok, lot = self._call(lambda s: intake.open_lot(s, self.user, origin_id,
+                                                       self.delivered_by.text(), self.lot_note.text()))
+        if ok:
+            self.settings.extra.setdefault("intake", {})["last_origin"] = origin_id
+            self._good(lot.number, _("Lot {number} is open: scan the devices.", number=lot.number))
+            self._show_lot(lot)
+            self.changed.emit("lot")
+
+    def _typed_scan(self) -> None:
+        text = self.scan_entry.text()
+        self.scan_entry.clear()
+        if text.strip():
+            self.handle_scan(text)
+
+    def handle_scan(self, code: str) -> None:
+        """A scan from the scanner (anywhere in the window) or typed in the scan field."""
+        if self.lot is None:
+            from ..services.codes import ScanKind, classify
+
+            scan = classify(code)
+            if scan.kind == ScanKind.COMMAND and scan.value == Command.DONE:
+                self.open_lot()
+            else:
+                self._bad(_("Open a lot first: choose the service and press Enter."), code=code)
+            return
+        ok, result = self._call(lambda s: intake.interpret_scan(s, self.lot.id, code))
+        if not ok:
+            return
+        message = translate(result.message, None, **result.params)
+        if result.outcome == intake.Outcome.COMMAND:
+            self.run_command(result.command)
+        elif not self.device_form.isHidden():
+            # A second device scanned before the first was confirmed: never merge the two.
+            self._bad(_("Confirm or cancel the device on screen first (DONE or CANCEL)."), code=code)
+        elif result.outcome == intake.Outcome.NEW_DEVICE:
+            self.device_form.load(result.form)
+            self.device_form.show()
+            self.device_form.manufacturer.setFocus()
+            self.scan_bar.show_good(result.code, message)
+        elif result.outcome == intake.Outcome.RETURNED_DEVICE:
+            self._take_back(result.asset, message)
+        elif result.outcome == intake.Outcome.KNOWN_DEVICE:
+            self._good(result.code, message)
+        else:  # refused, duplicate in this lot, a location at the intake desk
+            self._bad(message, code=result.code)
+
+    def confirm_device(self) -> None:
+        if self.lot is None or not not self.device_form.isHidden():
+            self._bad(_("There is no device to confirm."))
+            return
+        form = self.device_form.value()
+        ok, asset = self._call(lambda s: intake.receive(s, self.user, self.lot.id, form))
+        if not ok:
+            return
+        self.device_form.hide()
+        self.table_model.add_asset(asset)
+        self._refresh_lot()
+        self.changed.emit("asset")
+        text = _("{tag} received: {model}", tag=asset.tag, model=f"{asset.manufacturer} {asset.model}")
+        if self.printer.settings.auto_print_labels:
+            text += " — " + self._print_label(asset)
+        self._good(asset.tag, text)
+        self.scan_entry.setFocus()
+
+    def cancel_device(self) -> None:
+        if not self.device_form.isHidden():
+            self.device_form.hide()
+            self._good("", _("Cancelled: nothing was added."))
+        self.scan_entry.setFocus()
+
+    def _take_back(self, asset: Asset, message: str) -> None:
+        ok, back = self._call(lambda s: intake.take_back(s, self.user, self.lot.id, asset.id))
+        if ok:
+            self._refresh_lot()
+            self.changed.emit("asset")
+            self._good(back.tag, _("{tag} taken back after its second life: awaiting disposal.",
+                                   tag=back.tag))
+
+    def _print_label(self, asset: Asset) -> str:
+        from ..services.documents.labels import LabelData
+
+        self.last_label_tag = asset.tag
+        org = self.settings.extra.get("organisation_short", "Provincie")
+        try:
+            return self.printer.print_labels([LabelData.from_asset(asset, org)])
+        except DomainError as err:
+            self._bad(str(err))
+            return str(err)
+
+    def run_command(self, command: Command) -> None:
+        if command == Command.DONE:
+            if not self.device_form.isHidden():
+                self.confirm_device()
+            else:
+                self._bad(_("There is no device to confirm."))
+        elif command == Command.CANCEL:
+            self.cancel_device()
+        elif command == Command.UNDO_LAST:
+            ok, tag = self._call(lambda s: intake.undo_last(s, self.user, self.lot.id))
+            if ok:
+                self.table_model.remove_tag(tag)
+                self._refresh_lot()
+                self.changed.emit("asset")
+                self._good(tag, _("{tag} was removed from the lot. Remove its label too.", tag=tag))
+        elif command == Command.PRINT_AGAIN:
+            self.print_again()
+        elif command == Command.NEXT_LOT:
+            self.close_lot()
+
+    def print_again(self) -> None:
+        if not self.last_label_tag:
+            self._bad(_("No label was printed yet at this desk."))
+            return
+        from ..services import assets as asset_service
+
+        ok, asset = self._call(lambda s: asset_service.get_by_tag(s, self.last_label_tag))
+        if ok:
+            self._good(asset.tag, self._print_label(asset))
+
+    def close_lot(self) -> None:
+        if self.lot is None:
+            return
+        if not self.device_form.isHidden():
+            self._bad(_("Confirm or cancel the device on screen first (DONE or CANCEL)."))
+            return
+        lot = self.lot
+        ok, document = self._call(lambda s: intake.close_lot(s, self.user, lot.id))
+        if not ok:
+            return
+        try:
+            where = self.printer.print_document(document.pdf, document.number)
+        except DomainError as err:
+            where = str(err)
+        self.changed.emit("lot")
+        self._show_lot(None)
+        self._good(document.number, _("Lot {lot} closed; receipt {number}: {where}",
+                                      lot=lot.number, number=document.number, where=where))
