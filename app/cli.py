@@ -44,11 +44,59 @@ def build_parser() -> argparse.ArgumentParser:
     audit_sub = audit.add_subparsers(dest="audit_command", metavar=_("ACTION"), required=True)
     audit_sub.add_parser("verify", help=_("walk the hash chain and report the first broken event"))
 
+    label = sub.add_parser("label", help=_("print asset labels as PDF or ZPL"))
+    label.add_argument("tags", nargs="+", metavar="TAG", help=_("asset tags"))
+    label.add_argument("--layout", default="57x32", help=_("label layout: {choices}",
+                                                           choices=", ".join(_layout_names())))
+    out = label.add_mutually_exclusive_group(required=True)
+    out.add_argument("--out", metavar="FILE.pdf", help=_("write the labels to a PDF file"))
+    out.add_argument("--zpl", metavar="FILE.zpl", help=_("write ZPL II for a Zebra printer to a file"))
+    out.add_argument("--printer", metavar="HOST:PORT", help=_("send ZPL II to a Zebra printer (port 9100)"))
+    label.add_argument("--org", default="Provincie", help=_("organisation name on the label"))
+
+    sheet = sub.add_parser("command-sheet", help=_("print the sheet of scanner command barcodes"))
+    sheet.add_argument("--out", metavar="FILE.pdf", required=True)
+
     db = sub.add_parser("db", help=_("database maintenance"))
     db_sub = db.add_subparsers(dest="db_command", metavar=_("ACTION"), required=True)
     db_sub.add_parser("upgrade", help=_("migrate the database to the newest version"))
     db_sub.add_parser("info", help=_("show which database is used and its version"))
     return parser
+
+
+def _layout_names() -> list[str]:
+    from .services.documents.labels import LAYOUTS
+
+    return list(LAYOUTS)
+
+
+def _labels(session, args) -> int:
+    from .services import assets
+    from .services.documents import labels
+
+    data = [labels.LabelData.from_asset(assets.get_by_tag(session, tag), args.org) for tag in args.tags]
+    if args.layout not in labels.LAYOUTS:
+        print(_("Unknown layout {layout}; choose one of: {choices}.", layout=args.layout,
+                choices=", ".join(labels.LAYOUTS)), file=sys.stderr)
+        return 1
+    if args.out:
+        with open(args.out, "wb") as fh:
+            labels.render_pdf(data, args.layout, fh)
+        print(_("{n} labels written to {path}.", n=len(data), path=args.out))
+        return 0
+    layout = args.layout if not labels.LAYOUTS[args.layout].is_sheet else "102x51"
+    zpl = labels.render_zpl(data, layout)
+    if args.zpl:
+        with open(args.zpl, "w", encoding="utf-8") as fh:
+            fh.write(zpl)
+        print(_("{n} labels written to {path}.", n=len(data), path=args.zpl))
+        return 0
+    host, _sep, port = args.printer.rpartition(":")
+    if not host:
+        host, port = args.printer, "9100"
+    labels.send_zpl(zpl, host, int(port))
+    print(_("{n} labels sent to {printer}.", n=len(data), printer=args.printer))
+    return 0
 
 
 def _read_password() -> str:
@@ -101,6 +149,14 @@ def _run(args, url: str) -> int:
                 user = auth.add_user(session, SYSTEM, args.name, args.display_name or args.name,
                                      args.role, password)
                 print(_("User {name} added with role {role}.", name=user.username, role=user.role.value))
+                return 0
+            if args.command == "label":
+                return _labels(session, args)
+            if args.command == "command-sheet":
+                from .services.documents.command_sheet import render_command_sheet
+
+                render_command_sheet(args.out)
+                print(args.out)
                 return 0
             if args.command == "audit":
                 report = audit.verify_chain(session)

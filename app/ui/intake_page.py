@@ -124,6 +124,11 @@ class IntakePage(QWidget):
             self.buttons[command] = button
             button_row.addWidget(button)
         button_row.addStretch(1)
+        self.sheet_button = QPushButton(_("Command sheet"))
+        name_widget(self.sheet_button, "printCommandSheet", _("Command sheet"))
+        self.sheet_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.sheet_button.clicked.connect(self.print_command_sheet)
+        button_row.addWidget(self.sheet_button)
         lot_layout = QVBoxLayout(self.lot_panel)
         lot_layout.setContentsMargins(0, 0, 0, 0)
         lot_layout.addWidget(self.lot_title)
@@ -329,6 +334,18 @@ class IntakePage(QWidget):
         ok, asset = self._call(lambda s: asset_service.get_by_tag(s, self.last_label_tag))
         if ok:
             self._good(asset.tag, self._print_label(asset))
+
+    def print_command_sheet(self) -> None:
+        import io
+
+        from ..services.documents.command_sheet import render_command_sheet
+
+        buf = io.BytesIO()
+        render_command_sheet(buf)
+        try:
+            self._good("", self.printer.print_document(buf.getvalue(), "scanner-commands"))
+        except DomainError as err:
+            self._bad(str(err))
 
     def close_lot(self) -> None:
         if self.lot is None:

@@ -180,3 +180,13 @@ def test_a_device_back_after_its_second_life_is_taken_back(qtbot, desk, ui_datab
     with ui_database.session() as s:
         assert s.get(Asset, device.id).status == AssetStatus.AWAITING_DISPOSAL
     assert page.table_model.rowCount() == 1
+
+
+def test_the_command_sheet_can_be_printed_from_the_desk(qtbot, desk):
+    window, page, out = desk
+    page.open_lot()
+    page.sheet_button.click()
+    sheet = out / "documents" / "scanner-commands.pdf"
+    text = subprocess.run(["pdftotext", str(sheet), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Klaar" in text and "Done" in text  # Dutch and English names
