@@ -3,6 +3,16 @@
 from .asset import Asset, StorageMedium
 from .audit import GENESIS_HASH, AuditEvent, AuditHead, Counter
 from .base import Base, UTCDateTime, utcnow
+from .bench import (
+    ChecklistResult,
+    CheckOutcome,
+    PartKind,
+    SanitisationMethod,
+    SanitisationOutcome,
+    SanitisationRecord,
+    SparePart,
+    VerificationResult,
+)
 from .document import Document, DocumentKind, document_assets
 from .enums import AssetStatus, Category, Grade, MediumKind, PartyType, Role
 from .location import Location
@@ -12,7 +22,9 @@ from .user import User
 
 __all__ = [
     "Asset", "AssetStatus", "AuditEvent", "AuditHead", "Base", "Category", "Counter",
-    "Document", "DocumentKind", "document_assets",
+    "Document", "DocumentKind", "document_assets", "ChecklistResult", "CheckOutcome", "PartKind",
+    "SanitisationMethod", "SanitisationOutcome", "SanitisationRecord", "SparePart",
+    "VerificationResult",
     "GENESIS_HASH", "Grade", "IntakeLot", "Location", "MediumKind", "Party", "PartyType",
     "Role", "StorageMedium", "User", "UTCDateTime", "utcnow",
 ]

@@ -26,11 +26,6 @@ EDITABLE = frozenset({
     "data_bearing", "notes",
 })
 
-# Categories whose devices hold user data even when no separate medium is listed.
-DATA_BEARING_CATEGORIES = frozenset({
-    Category.LAPTOP, Category.DESKTOP, Category.SMARTPHONE, Category.TABLET, Category.PRINTER,
-    Category.SERVER, Category.NETWORK,
-})
 
 
 @dataclass
@@ -38,6 +33,12 @@ class MediumSpec:
     kind: MediumKind
     serial: str | None = None
     capacity_gb: int | None = None
+
+
+def _holds_data(category: Category) -> bool:
+    from .catalogue import category_defaults  # which categories hold data is data (resources/)
+
+    return category_defaults()[category].data_bearing
 
 
 def canonical_manufacturer(session: Session, name: str) -> str:
@@ -115,7 +116,7 @@ def register_asset(
             serial_normalised=serial_key,
             created_by_id=actor.id,
             updated_by_id=actor.id,
-            **{"data_bearing": category in DATA_BEARING_CATEGORIES or bool(media), **fields},
+            **{"data_bearing": _holds_data(category) or bool(media), **fields},
         )
         for spec in media or []:
             asset.media.append(StorageMedium(kind=MediumKind(spec.kind), serial=spec.serial,

@@ -16,8 +16,19 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Category, Grade, Location, MediumKind, Party, PartyType, Role, User
-from . import assets, auth, lifecycle, locations, parties
+from ..models import (
+    Category,
+    CheckOutcome,
+    Grade,
+    Location,
+    MediumKind,
+    Party,
+    PartyType,
+    Role,
+    SanitisationMethod,
+    User,
+)
+from . import assets, auth, lifecycle, locations, parties, refurbishment, sanitisation
 from .assets import MediumSpec
 from .permissions import require
 from .uow import unit_of_work
@@ -60,7 +71,7 @@ MODELS = [
     (Category.SMARTPHONE, "Fairphone", "Fairphone 4", "Snapdragon 750G", 6, 128, "6.3", 580, "0.23", MediumKind.FLASH, "imei"),
     (Category.SMARTPHONE, "Fairphone", "Fairphone 3+", "Snapdragon 632", 4, 64, "5.7", 470, "0.19", MediumKind.FLASH, "imei"),
     (Category.TABLET, "Apple", "iPad (9th generation)", "Apple A13", 3, 64, "10.2", 390, "0.49", MediumKind.FLASH, "apple"),
-    (Category.PRINTER, "HP", "LaserJet Pro M404dn", "", None, None, "", 320, "8.6", None, "hp"),
+    (Category.PRINTER, "HP", "LaserJet Pro M404dn", "", None, None, "", 320, "8.6", MediumKind.FLASH, "hp"),
     (Category.NETWORK, "HP", "Aruba 2530-24G", "", None, None, "", 900, "3.2", MediumKind.FLASH, "hp"),
     (Category.SERVER, "Dell", "PowerEdge R640", "Intel Xeon Silver 4114", 64, 1200, "", 6500, "21.9", MediumKind.HDD, "dell"),
 ]
@@ -122,6 +133,34 @@ def _reference_data(session: Session, actor):
     return by_type, list(session.scalars(select(Location)))
 
 
+TOOLS = [("nwipe", "0.37", SanitisationMethod.CLEAR, "overwrite", "verify last pass"),
+         ("Blancco Drive Eraser", "8.1", SanitisationMethod.PURGE, "crypto_erase", "full read-back"),
+         ("hdparm", "9.65", SanitisationMethod.PURGE, "secure_erase", "sampled read-back")]
+
+
+def _bench_work(session: Session, rng: random.Random, tech: User, manager: User, asset, step: str):
+    """What the bench does before a transition: checklist, wipe and its verification, shredding."""
+    if step in ("pass_checks", "fail_checks"):
+        checklist = refurbishment.checklist_for(asset.category)
+        failing = step == "fail_checks" and checklist.items and rng.choice(
+            [i for i in checklist.items if i.required] or checklist.items)
+        answers = [refurbishment.Answer(
+            i.key, CheckOutcome.FAIL if failing and i.key == failing.key else CheckOutcome.PASS,
+            str(rng.randint(80, 98)) if i.kind == "number" else None) for i in checklist.items]
+        refurbishment.record_items(session, tech, asset.id, answers)
+    if step == "pass_checks":
+        for medium in asset.media:
+            tool, version, method, technique, check = rng.choice(TOOLS)
+            rec = sanitisation.record(session, tech, medium.id, method=method, technique=technique,
+                                      tool=tool, tool_version=version, verification_method=check)
+            sanitisation.verify(session, manager, rec.id)
+    if step == "dispose":
+        for medium in asset.media:
+            if not medium.removed:
+                sanitisation.record(session, tech, medium.id, method=SanitisationMethod.DESTROY,
+                                    technique="shred", tool="HSM Powerline", verification_method="visual")
+
+
 def fill(session: Session, actor, n_assets: int, seed: int = 1,
          progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
     """Create `n_assets` devices spread over every lifecycle state; return the count per state."""
@@ -159,6 +198,7 @@ def fill(session: Session, actor, n_assets: int, seed: int = 1,
             continue
         for step in steps:
             actor_for_step = manager if step in ("reserve", "transfer", "sell", "dispose") else tech
+            _bench_work(session, rng, tech, manager, asset, step)
             with unit_of_work(session, actor_for_step, step, permission=f"lifecycle.{step}"):
                 if step == "pass_checks":
                     asset.grade = rng.choice([Grade.A, Grade.B, Grade.B, Grade.C, Grade.D])

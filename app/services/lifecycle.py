@@ -44,6 +44,26 @@ def _grade_set(session: Session, asset: Asset, ctx: dict) -> str | None:
     return None if asset.grade is not None else N_("no cosmetic grade (A/B/C/D) is set")
 
 
+def _checklist_done(session: Session, asset: Asset, ctx: dict) -> str | None:
+    from .refurbishment import checklist_problem  # the bench's rule, applied here so no screen skips it
+
+    return checklist_problem(session, asset)
+
+
+def _data_destroyed(session: Session, asset: Asset, ctx: dict) -> str | None:
+    """Nothing that can hold data leaves unless every medium was verifiably sanitised."""
+    from .sanitisation import release_problem
+
+    return release_problem(session, asset)
+
+
+def _data_recorded(session: Session, asset: Asset, ctx: dict) -> str | None:
+    """At disposal a wipe or destruction record is needed (the processor destroys the rest)."""
+    from .sanitisation import release_problem
+
+    return release_problem(session, asset, require_verified=False)
+
+
 def _purpose_given(session: Session, asset: Asset, ctx: dict) -> str | None:
     if ctx.get("purpose") not in RESERVATION_PURPOSES:
         return N_("say what the reservation is for (handover, sale or internal)")
@@ -77,16 +97,19 @@ TRANSITIONS: dict[str, Transition] = {
         _t("announce", {None}, S.ANNOUNCED, N_("announce")),
         _t("receive", {None, S.ANNOUNCED}, S.RECEIVED, N_("receive")),
         _t("start_checks", {S.RECEIVED}, S.IN_REFURBISHMENT, N_("start checks")),
-        _t("pass_checks", {S.IN_REFURBISHMENT}, S.READY, N_("pass checks"), _grade_set),
+        _t("pass_checks", {S.IN_REFURBISHMENT}, S.READY, N_("pass checks"), _grade_set,
+           _checklist_done, _data_destroyed),
         _t("fail_checks", {S.IN_REFURBISHMENT}, S.AWAITING_DISPOSAL, N_("fail checks")),
         _t("retire", {S.RECEIVED, S.READY, S.RESERVED}, S.AWAITING_DISPOSAL, N_("retire")),
         _t("reserve", {S.READY}, S.RESERVED, N_("reserve"), _purpose_given),
         _t("release", {S.RESERVED}, S.READY, N_("release the reservation")),
-        _t("transfer", {S.RESERVED}, S.TRANSFERRED, N_("hand over"), _recipient_given, _labels_removed),
-        _t("sell", {S.RESERVED}, S.SOLD, N_("sell"), _recipient_given, _labels_removed),
+        _t("transfer", {S.RESERVED}, S.TRANSFERRED, N_("hand over"), _recipient_given,
+           _labels_removed, _data_destroyed),
+        _t("sell", {S.RESERVED}, S.SOLD, N_("sell"), _recipient_given, _labels_removed,
+           _data_destroyed),
         _t("return_after_second_life", {S.TRANSFERRED, S.SOLD}, S.AWAITING_DISPOSAL,
            N_("take back after its second life")),
-        _t("dispose", {S.AWAITING_DISPOSAL}, S.DISPOSED, N_("dispose")),
+        _t("dispose", {S.AWAITING_DISPOSAL}, S.DISPOSED, N_("dispose"), _data_recorded),
     )
 }
 

@@ -32,6 +32,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "lifecycle.sell": frozenset({M}),
     "lifecycle.return_after_second_life": frozenset({T, M}),
     "lifecycle.dispose": frozenset({M}),
+    # the refurbishment bench
+    "bench.record": frozenset({T, M}),
+    "sanitisation.record": frozenset({T, M}),
+    "sanitisation.verify": frozenset({M}),
+    "sanitisation.certificate": frozenset({T, M}),
+    "parts.manage": frozenset({T, M}),
     # reference data
     "party.manage": frozenset({M, AD}),
     "location.manage": frozenset({M, AD}),

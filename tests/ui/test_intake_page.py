@@ -9,6 +9,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+from bench_helpers import pass_bench
 from PySide6.QtWidgets import QApplication
 from simkeys import Keyboard
 from sqlalchemy import func, select
@@ -16,6 +17,7 @@ from sqlalchemy import func, select
 from app.config import Settings
 from app.models import Asset, AssetStatus, Document, IntakeLot
 from app.services import auth, parties
+from app.services.assets import MediumSpec
 from app.services.permissions import SYSTEM
 from app.ui.main_window import MainWindow
 
@@ -169,11 +171,14 @@ def test_a_device_back_after_its_second_life_is_taken_back(qtbot, desk, ui_datab
     with ui_database.session() as s:
         school = parties.create_party(s, SYSTEM, "school", name="School", street="s", postcode="9000",
                                       city="Gent")
-        device = assets.register_asset(s, SYSTEM, category="laptop", manufacturer="Dell",
-                                       model="Latitude 5420", serial="BACK-HOME", grade="B")
-        for step, ctx in [("start_checks", {}), ("pass_checks", {}), ("reserve", {"purpose": "handover"}),
-                          ("transfer", {"recipient": school, "labels_removed": True})]:
-            lifecycle.apply(s, SYSTEM, device.id, step, **ctx)
+        tech = auth.add_user(s, SYSTEM, "tom", "Tom", "technician", "tech-pass-2")
+        boss = auth.add_user(s, SYSTEM, "mia", "Mia", "manager", "mgr-pass-2")
+        device = assets.register_asset(s, tech, category="laptop", manufacturer="Dell",
+                                       model="Latitude 5420", serial="BACK-HOME", grade="B",
+                                       media=[MediumSpec("ssd", "BACK-HOME-D", 256)])
+        pass_bench(s, tech, boss, device.id)
+        lifecycle.apply(s, boss, device.id, "reserve", purpose="handover")
+        lifecycle.apply(s, boss, device.id, "transfer", recipient=school, labels_removed=True)
     keyboard = Keyboard(window.windowHandle())
     page.open_lot()
     scan(qtbot, keyboard, "BACK-HOME")

@@ -100,6 +100,15 @@ def test_every_audited_model_has_a_write_path_that_is_recorded(session, admin, t
     form = intake.form_for_category("SN-LOT", Category.MONITOR, "Dell", "P2419H")
     intake.receive(session, technician, lot.id, form)
     intake.close_lot(session, technician, lot.id)
+    from bench_helpers import answer_checklist, wipe_and_verify
+
+    from app.services import refurbishment, spare_parts
+
+    refurbishment.start(session, technician, laptop.id)
+    answer_checklist(session, technician, laptop.id)
+    wipe_and_verify(session, technician, manager, laptop.id)
+    refurbishment.fail_checks(session, technician, laptop.id)
+    spare_parts.harvest(session, technician, laptop.id, "ram", "16 GB DDR4")
     recorded = set(session.scalars(select(AuditEvent.entity_type).distinct()))
     assert set(audit.AUDITED.values()) == recorded
 

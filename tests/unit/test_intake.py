@@ -6,6 +6,7 @@ import hashlib
 import subprocess
 
 import pytest
+from bench_helpers import pass_bench
 from sqlalchemy import func, select
 
 from app.models import Asset, AssetStatus, Category, Document, PartyType
@@ -90,13 +91,9 @@ def test_a_device_back_after_its_second_life_is_offered_for_take_back(session, t
                                   postcode="9000", city="Gent")
     asset = scan_in(session, technician, lot, "BACK-1", manufacturer="HP", model="ProBook 450 G7",
                     category=Category.LAPTOP)
-    for step, ctx in [("start_checks", {}), ("pass_checks", {}), ("reserve", {"purpose": "handover"}),
-                      ("transfer", {"recipient": school, "labels_removed": True})]:
-        if step == "pass_checks":
-            from app.services import assets as asset_service
-            asset_service.edit_asset(session, technician, asset.id, session.get(Asset, asset.id).version,
-                                     grade="B")
-        lifecycle.apply(session, manager, asset.id, step, **ctx)
+    pass_bench(session, technician, manager, asset.id)
+    lifecycle.apply(session, manager, asset.id, "reserve", purpose="handover")
+    lifecycle.apply(session, manager, asset.id, "transfer", recipient=school, labels_removed=True)
     intake.close_lot(session, technician, lot.id)
     new_lot = intake.open_lot(session, technician, service.id)
     result = intake.interpret_scan(session, new_lot.id, "BACK-1")

@@ -1,0 +1,163 @@
+"""Data sanitisation records per storage medium (NIST SP 800-88 Rev.1), and the release rule.
+
+Nothing that can hold data leaves the warehouse unless its data was
+verifiably destroyed: every medium of a data-bearing device needs a record
+(wiped, destroyed, or removed into the secure bin) that a second person —
+a manager who is not the operator — has verified. `release_problem` is the
+guard the lifecycle applies to passing the bench, handing over and selling.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..i18n import N_
+from ..models import (
+    Asset,
+    MediumKind,
+    SanitisationMethod,
+    SanitisationOutcome,
+    SanitisationRecord,
+    StorageMedium,
+    VerificationResult,
+    utcnow,
+)
+from .errors import DomainError, NotFound, ValidationError
+from .uow import unit_of_work
+
+
+class FourEyesViolation(DomainError):
+    message = N_("The person who sanitised a medium cannot verify it: a second person must check it.")
+
+
+class AlreadyVerified(DomainError):
+    message = N_("This sanitisation record was already verified by {user}.")
+
+
+class FailedRecordCannotBeVerified(DomainError):
+    message = N_("This sanitisation failed its own verification; sanitise the medium again or destroy it.")
+
+
+# Techniques per NIST category, as offered at the bench (free text is allowed too).
+TECHNIQUES: dict[SanitisationMethod, tuple[str, ...]] = {
+    SanitisationMethod.CLEAR: ("overwrite", "factory_reset"),
+    SanitisationMethod.PURGE: ("crypto_erase", "block_erase", "secure_erase", "sanitize_command",
+                               "degauss"),
+    SanitisationMethod.DESTROY: ("shred", "disintegrate", "pulverise", "incinerate", "drill"),
+}
+
+
+class MediumState(enum.StrEnum):
+    VERIFIED = "verified"      # sanitised and verified by a second person: may leave
+    UNVERIFIED = "unverified"  # sanitised, waiting for the second person
+    FAILED = "failed"          # the last attempt failed verification
+    MISSING = "missing"        # no record at all
+
+
+@dataclass(frozen=True)
+class MediumStatus:
+    medium: StorageMedium
+    state: MediumState
+    record: SanitisationRecord | None
+
+
+def latest_record(session: Session, medium_id: int) -> SanitisationRecord | None:
+    return session.scalars(select(SanitisationRecord).where(SanitisationRecord.medium_id == medium_id)
+                           .order_by(SanitisationRecord.id.desc()).limit(1)).first()
+
+
+def medium_status(session: Session, medium: StorageMedium) -> MediumStatus:
+    record = latest_record(session, medium.id)
+    if record is None:
+        state = MediumState.MISSING
+    elif record.verification_result != VerificationResult.PASSED:
+        state = MediumState.FAILED
+    elif record.verifier_id is None:
+        state = MediumState.UNVERIFIED
+    else:
+        state = MediumState.VERIFIED
+    return MediumStatus(medium, state, record)
+
+
+def media_statuses(session: Session, asset: Asset) -> list[MediumStatus]:
+    media = session.scalars(select(StorageMedium).where(StorageMedium.asset_id == asset.id)
+                            .order_by(StorageMedium.id)).all()
+    return [medium_status(session, m) for m in media]
+
+
+def release_problem(session: Session, asset: Asset, require_verified: bool = True) -> str | None:
+    """Why this device may not leave the bench (or the warehouse) yet, or None."""
+    if not asset.data_bearing:
+        return None
+    statuses = media_statuses(session, asset)
+    if not statuses:
+        return N_("it can hold data but no storage medium is recorded: add its media first")
+    wanted = {MediumState.VERIFIED} if require_verified else {MediumState.VERIFIED, MediumState.UNVERIFIED}
+    if any(s.state not in wanted for s in statuses):
+        if any(s.state == MediumState.UNVERIFIED for s in statuses) and require_verified:
+            return N_("a sanitisation record still waits for a second person to verify it")
+        return N_("a storage medium has no successful wipe or destruction record")
+    return None
+
+
+def record(session: Session, actor, medium_id: int, *, method: SanitisationMethod | str,
+           technique: str, outcome: SanitisationOutcome | str | None = None,
+           tool: str | None = None, tool_version: str | None = None,
+           verification_method: str | None = None,
+           verification_result: VerificationResult | str = VerificationResult.PASSED,
+           performed_at: dt.datetime | None = None, media_manufacturer: str | None = None,
+           media_model: str | None = None, source: str = "manual",
+           report_sha256: str | None = None, notes: str | None = None) -> SanitisationRecord:
+    """Record how one medium was sanitised (or destroyed, or removed to the secure bin)."""
+    method = SanitisationMethod(method)
+    technique = (technique or "").strip()
+    if not technique:
+        raise ValidationError(N_("Say which technique was used (for example overwrite or shred)."))
+    if outcome is None:
+        outcome = (SanitisationOutcome.DESTROYED if method == SanitisationMethod.DESTROY
+                   else SanitisationOutcome.WIPED)
+    outcome = SanitisationOutcome(outcome)
+    with unit_of_work(session, actor, "record_sanitisation", permission="sanitisation.record"):
+        medium = session.get(StorageMedium, medium_id)
+        if medium is None:
+            raise NotFound(what=str(medium_id))
+        rec = SanitisationRecord(
+            medium_id=medium.id, asset_id=medium.asset_id, media_manufacturer=media_manufacturer,
+            media_model=media_model, media_serial=medium.serial, media_kind=medium.kind,
+            method=method, technique=technique, outcome=outcome, tool=tool, tool_version=tool_version,
+            verification_method=verification_method,
+            verification_result=VerificationResult(verification_result),
+            performed_at=performed_at or utcnow(), operator_id=actor.id, source=source,
+            report_sha256=report_sha256, notes=notes)
+        session.add(rec)
+        if outcome in (SanitisationOutcome.DESTROYED, SanitisationOutcome.REMOVED):
+            medium.removed = True  # it is no longer in the device
+    return rec
+
+
+def verify(session: Session, verifier, record_id: int) -> SanitisationRecord:
+    """Four-eyes: a second person (a manager, not the operator) confirms the record."""
+    with unit_of_work(session, verifier, "verify_sanitisation", permission="sanitisation.verify"):
+        rec = session.get(SanitisationRecord, record_id)
+        if rec is None:
+            raise NotFound(what=str(record_id))
+        if rec.verifier_id is not None:
+            from ..models import User
+
+            raise AlreadyVerified(user=session.get(User, rec.verifier_id).display_name)
+        if rec.verification_result != VerificationResult.PASSED:
+            raise FailedRecordCannotBeVerified()
+        if rec.operator_id == verifier.id:
+            raise FourEyesViolation()
+        rec.verifier_id = verifier.id
+        rec.verified_at = utcnow()
+    return rec
+
+
+def media_kinds() -> list[MediumKind]:
+    return list(MediumKind)
