@@ -57,6 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
     sheet = sub.add_parser("command-sheet", help=_("print the sheet of scanner command barcodes"))
     sheet.add_argument("--out", metavar="FILE.pdf", required=True)
 
+    imp = sub.add_parser("import", help=_("import files into the database"))
+    imp_sub = imp.add_subparsers(dest="import_command", metavar=_("WHAT"), required=True)
+    wipe = imp_sub.add_parser("wipe-report", help=_("record disk wipes from nwipe JSON or CSV reports"))
+    wipe.add_argument("files", nargs="+", metavar="FILE")
+    wipe.add_argument("--operator", metavar="USER",
+                      help=_("user name of the technician who ran the wipes (default: system)"))
+
     db = sub.add_parser("db", help=_("database maintenance"))
     db_sub = db.add_subparsers(dest="db_command", metavar=_("ACTION"), required=True)
     db_sub.add_parser("upgrade", help=_("migrate the database to the newest version"))
@@ -158,6 +165,19 @@ def _run(args, url: str) -> int:
                 render_command_sheet(args.out)
                 print(args.out)
                 return 0
+            if args.command == "import" and args.import_command == "wipe-report":
+                from sqlalchemy import select
+
+                from .models import User
+                from .services import wipe_reports
+
+                actor = SYSTEM
+                if args.operator:
+                    actor = session.scalar(select(User).where(User.username == args.operator.lower()))
+                    if actor is None:
+                        print(_("Unknown user: {name}.", name=args.operator), file=sys.stderr)
+                        return 1
+                return wipe_reports.cli_import(session, actor, args.files)
             if args.command == "audit":
                 report = audit.verify_chain(session)
                 print(report.message())
