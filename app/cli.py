@@ -124,10 +124,18 @@ def main(argv: list[str] | None = None) -> int:
         from .ui.app import run_gui  # Qt is imported only when the window is wanted
 
         return run_gui(url)
+    from sqlalchemy.exc import DBAPIError
+
+    from .services.errors import DatabaseUnavailable
+
     try:
         return _run(args, url)
     except DomainError as err:
         print(str(err), file=sys.stderr)
+        return 1
+    except DBAPIError as err:  # e.g. the server is down: a message, not a traceback
+        detail = str(err.orig or err).splitlines()[0][:200]
+        print(str(DatabaseUnavailable(detail=detail)), file=sys.stderr)
         return 1
 
 

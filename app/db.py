@@ -10,6 +10,7 @@ checkout so a dropped connection is replaced instead of failing the next action.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,7 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 NETWORK_FS_TYPES = frozenset(
     {"nfs", "nfs4", "cifs", "smb3", "smbfs", "sshfs", "fuse.sshfs", "9p", "afs", "ncpfs",
      "davfs", "fuse.davfs2", "glusterfs", "fuse.glusterfs", "ceph", "fuse.ceph", "lustre",
-     "fuse.rclone", "fuse.s3fs", "webdav"}
+     "fuse.rclone", "fuse.s3fs", "webdav", "fuse.gvfsd-fuse", "fuse.smbnetfs"}
 )
 
 
@@ -42,8 +43,12 @@ def _linux_mounts(mounts_file: str = "/proc/mounts") -> list[tuple[str, str]]:
             rows = [line.split() for line in fh]
     except OSError:
         return []
-    # /proc/mounts escapes spaces in mount points as \040
-    return [(r[1].replace("\\040", " "), r[2]) for r in rows if len(r) >= 3]
+    # /proc/mounts writes space, tab, newline and backslash in mount points as octal escapes
+    return [(_unescape_mount(r[1]), r[2]) for r in rows if len(r) >= 3]
+
+
+def _unescape_mount(text: str) -> str:
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), text)
 
 
 def is_network_path(path: str | Path, mounts: list[tuple[str, str]] | None = None) -> bool:
