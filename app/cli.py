@@ -61,8 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp_sub = imp.add_subparsers(dest="import_command", metavar=_("WHAT"), required=True)
     wipe = imp_sub.add_parser("wipe-report", help=_("record disk wipes from nwipe JSON or CSV reports"))
     wipe.add_argument("files", nargs="+", metavar="FILE")
-    wipe.add_argument("--operator", metavar="USER",
-                      help=_("user name of the technician who ran the wipes (default: system)"))
+    wipe.add_argument("--operator", metavar="USER", required=True,
+                      help=_("user name of the technician who ran the wipes"))
 
     db = sub.add_parser("db", help=_("database maintenance"))
     db_sub = db.add_subparsers(dest="db_command", metavar=_("ACTION"), required=True)
@@ -179,12 +179,10 @@ def _run(args, url: str) -> int:
                 from .models import User
                 from .services import wipe_reports
 
-                actor = SYSTEM
-                if args.operator:
-                    actor = session.scalar(select(User).where(User.username == args.operator.lower()))
-                    if actor is None:
-                        print(_("Unknown user: {name}.", name=args.operator), file=sys.stderr)
-                        return 1
+                actor = session.scalar(select(User).where(User.username == args.operator.lower()))
+                if actor is None:
+                    print(_("Unknown user: {name}.", name=args.operator), file=sys.stderr)
+                    return 1
                 return wipe_reports.cli_import(session, actor, args.files)
             if args.command == "audit":
                 report = audit.verify_chain(session)

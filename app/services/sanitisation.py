@@ -105,15 +105,25 @@ def release_problem(session: Session, asset: Asset, require_verified: bool = Tru
     return None
 
 
-def record(session: Session, actor, medium_id: int, *, method: SanitisationMethod | str,
-           technique: str, outcome: SanitisationOutcome | str | None = None,
-           tool: str | None = None, tool_version: str | None = None,
-           verification_method: str | None = None,
-           verification_result: VerificationResult | str = VerificationResult.PASSED,
-           performed_at: dt.datetime | None = None, media_manufacturer: str | None = None,
-           media_model: str | None = None, source: str = "manual",
-           report_sha256: str | None = None, notes: str | None = None) -> SanitisationRecord:
+def record(session: Session, actor, medium_id: int, **fields) -> SanitisationRecord:
     """Record how one medium was sanitised (or destroyed, or removed to the secure bin)."""
+    return record_many(session, actor, [(medium_id, fields)])[0]
+
+
+def record_many(session: Session, actor, entries: list[tuple[int, dict]]) -> list[SanitisationRecord]:
+    """Record several media at once (a multi-disk wipe report): all of them, or none."""
+    with unit_of_work(session, actor, "record_sanitisation", permission="sanitisation.record"):
+        return [_new_record(session, actor, medium_id, **fields) for medium_id, fields in entries]
+
+
+def _new_record(session: Session, actor, medium_id: int, *, method: SanitisationMethod | str,
+                technique: str, outcome: SanitisationOutcome | str | None = None,
+                tool: str | None = None, tool_version: str | None = None,
+                verification_method: str | None = None,
+                verification_result: VerificationResult | str = VerificationResult.PASSED,
+                performed_at: dt.datetime | None = None, media_manufacturer: str | None = None,
+                media_model: str | None = None, source: str = "manual",
+                report_sha256: str | None = None, notes: str | None = None) -> SanitisationRecord:
     method = SanitisationMethod(method)
     technique = (technique or "").strip()
     if not technique:
@@ -122,21 +132,20 @@ def record(session: Session, actor, medium_id: int, *, method: SanitisationMetho
         outcome = (SanitisationOutcome.DESTROYED if method == SanitisationMethod.DESTROY
                    else SanitisationOutcome.WIPED)
     outcome = SanitisationOutcome(outcome)
-    with unit_of_work(session, actor, "record_sanitisation", permission="sanitisation.record"):
-        medium = session.get(StorageMedium, medium_id)
-        if medium is None:
-            raise NotFound(what=str(medium_id))
-        rec = SanitisationRecord(
-            medium_id=medium.id, asset_id=medium.asset_id, media_manufacturer=media_manufacturer,
-            media_model=media_model, media_serial=medium.serial, media_kind=medium.kind,
-            method=method, technique=technique, outcome=outcome, tool=tool, tool_version=tool_version,
-            verification_method=verification_method,
-            verification_result=VerificationResult(verification_result),
-            performed_at=performed_at or utcnow(), operator_id=actor.id, source=source,
-            report_sha256=report_sha256, notes=notes)
-        session.add(rec)
-        if outcome in (SanitisationOutcome.DESTROYED, SanitisationOutcome.REMOVED):
-            medium.removed = True  # it is no longer in the device
+    medium = session.get(StorageMedium, medium_id)
+    if medium is None:
+        raise NotFound(what=str(medium_id))
+    rec = SanitisationRecord(
+        medium_id=medium.id, asset_id=medium.asset_id, media_manufacturer=media_manufacturer,
+        media_model=media_model, media_serial=medium.serial, media_kind=medium.kind,
+        method=method, technique=technique, outcome=outcome, tool=tool, tool_version=tool_version,
+        verification_method=verification_method,
+        verification_result=VerificationResult(verification_result),
+        performed_at=performed_at or utcnow(), operator_id=actor.id, source=source,
+        report_sha256=report_sha256, notes=notes)
+    session.add(rec)
+    if outcome in (SanitisationOutcome.DESTROYED, SanitisationOutcome.REMOVED):
+        medium.removed = True  # it is no longer in the device
     return rec
 
 
