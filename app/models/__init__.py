@@ -13,6 +13,7 @@ from .bench import (
     SparePart,
     VerificationResult,
 )
+from .count import CountFinding, CountResolution, StockCount, StockCountLine
 from .document import Document, DocumentKind, document_assets
 from .enums import AssetStatus, Category, Grade, MediumKind, PartyType, Role
 from .location import Location
@@ -24,7 +25,7 @@ __all__ = [
     "Asset", "AssetStatus", "AuditEvent", "AuditHead", "Base", "Category", "Counter",
     "Document", "DocumentKind", "document_assets", "ChecklistResult", "CheckOutcome", "PartKind",
     "SanitisationMethod", "SanitisationOutcome", "SanitisationRecord", "SparePart",
-    "VerificationResult",
+    "VerificationResult", "CountFinding", "CountResolution", "StockCount", "StockCountLine",
     "GENESIS_HASH", "Grade", "IntakeLot", "Location", "MediumKind", "Party", "PartyType",
     "Role", "StorageMedium", "User", "UTCDateTime", "utcnow",
 ]

@@ -63,6 +63,8 @@ class Asset(Base):
     weight_kg: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
     data_bearing: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(Text)
+    missing_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # not found at a count
+    missing_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
