@@ -124,6 +124,11 @@ class IntakePage(QWidget):
             self.buttons[command] = button
             button_row.addWidget(button)
         button_row.addStretch(1)
+        self.preview_button = QPushButton(_("Labels of this lot…"))
+        name_widget(self.preview_button, "previewLotLabels", _("Labels of this lot…"))
+        self.preview_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.preview_button.clicked.connect(self.preview_lot_labels)
+        button_row.addWidget(self.preview_button)
         self.sheet_button = QPushButton(_("Command sheet"))
         name_widget(self.sheet_button, "printCommandSheet", _("Command sheet"))
         self.sheet_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -334,6 +339,27 @@ class IntakePage(QWidget):
         ok, asset = self._call(lambda s: asset_service.get_by_tag(s, self.last_label_tag))
         if ok:
             self._good(asset.tag, self._print_label(asset))
+
+    def lot_labels_pdf(self) -> bytes | None:
+        from ..services.documents.labels import LabelData
+
+        if self.lot is None:
+            return None
+        org = self.settings.extra.get("organisation_short", "Provincie")
+        ok, devices = self._call(lambda s: intake.lot_assets(s, self.lot.id))
+        if not ok or not devices:
+            return None
+        return self.printer.labels_pdf([LabelData.from_asset(a, org) for a in devices])
+
+    def preview_lot_labels(self) -> None:
+        """Qt's print preview of every label of the lot, for a reprint on a PDF printer."""
+        from .printing import preview_pdf
+
+        pdf = self.lot_labels_pdf()
+        if pdf is None:
+            self._bad(_("This lot has no devices yet."))
+            return
+        preview_pdf(self, pdf, _("Labels of lot {number}", number=self.lot.number))
 
     def print_command_sheet(self) -> None:
         import io

@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSize
+from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
@@ -70,6 +70,11 @@ def print_pdf_to(printer: QPrinter, pdf: bytes) -> None:
     document.load(buffer)
     if document.status() != QPdfDocument.Status.Ready:
         raise PrintFailed(printer=printer.printerName(), detail=_("the PDF could not be read"))
+    # Print at actual size on paper of the PDF's size (a 57×32 mm label, an A4 receipt):
+    # "fit to page" would shrink the bars until they no longer scan.
+    first = document.pagePointSize(0)
+    printer.setPageSize(QPageSize(first, QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.ExactMatch))
+    printer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Point)
     painter = QPainter()
     if not painter.begin(printer):
         raise PrintFailed(printer=printer.printerName(), detail=_("the printer is not available"))
@@ -84,6 +89,16 @@ def print_pdf_to(printer: QPrinter, pdf: bytes) -> None:
             painter.drawImage(QRectF(0, 0, pixels.width(), pixels.height()), image)
     finally:
         painter.end()
+
+
+def preview_pdf(parent, pdf: bytes, title: str) -> None:
+    """Qt's print preview and print dialog for a PDF (labels of a lot, a document)."""
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+    dialog = QPrintPreviewDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.paintRequested.connect(lambda printer: print_pdf_to(printer, pdf))
+    dialog.exec()
 
 
 def save_pdf(folder: Path, name: str, pdf: bytes) -> Path:
@@ -112,6 +127,15 @@ class LabelPrinter:
     def __init__(self, settings: PrintSettings) -> None:
         self.settings = settings
 
+    def labels_pdf(self, labels: list) -> bytes:
+        import io
+
+        from ..services.documents import labels as label_docs
+
+        buf = io.BytesIO()
+        label_docs.render_pdf(labels, self.settings.label_layout, buf)
+        return buf.getvalue()
+
     def print_labels(self, labels: list) -> str:
         from ..services.documents import labels as label_docs
 
@@ -125,15 +149,12 @@ class LabelPrinter:
             zpl = label_docs.render_zpl(labels, zpl_layout, dpi=int(s.extra.get("zebra_dpi", 203)))
             label_docs.send_zpl(zpl, host or s.zebra, int(port or 9100))
             return _("Label sent to the Zebra printer {printer}", printer=s.zebra)
-        import io
-
-        buf = io.BytesIO()
-        label_docs.render_pdf(labels, s.label_layout, buf)
+        pdf = self.labels_pdf(labels)
         name = labels[0].tag if len(labels) == 1 else f"labels-{labels[0].tag}-{labels[-1].tag}"
         folder = s.output_folder() / "labels"
         if target == "folder":
-            return _("Label saved as {path}", path=str(save_pdf(folder, name, buf.getvalue())))
-        return deliver_pdf(buf.getvalue(), name, s.label_printer, folder,
+            return _("Label saved as {path}", path=str(save_pdf(folder, name, pdf)))
+        return deliver_pdf(pdf, name, s.label_printer, folder,
                            allow_default_printer=target in ("auto", "printer"))
 
     def print_document(self, pdf: bytes, name: str) -> str:

@@ -195,3 +195,29 @@ def test_the_command_sheet_can_be_printed_from_the_desk(qtbot, desk):
     text = subprocess.run(["pdftotext", str(sheet), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "Klaar" in text and "Done" in text  # Dutch and English names
+
+
+def test_labels_printed_through_qt_still_scan_back(qtbot, desk, tmp_path):
+    """The Qt print path (print dialog / preview) renders the label PDF onto the printer page by
+    page; printed to a PDF file here, the barcode must still decode to the tag."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from app.ui.printing import print_pdf_to
+
+    window, page, _out = desk
+    page.open_lot()
+    page.handle_scan("SN-QT-PRINT")
+    page.device_form.manufacturer.setText("Dell")
+    page.device_form.model.setText("Latitude 5420")
+    page.confirm_device()
+    tag = page.table_model.tags()[0]
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    printer.setFullPage(True)
+    print_pdf_to(printer, page.lot_labels_pdf())
+    subprocess.run(["pdftoppm", "-r", "300", "-png", str(tmp_path / "printed.pdf"), str(tmp_path / "p")],
+                   check=True)
+    decoded = subprocess.run(["zbarimg", "--raw", "-q", *map(str, sorted(tmp_path.glob("p*.png")))],
+                             capture_output=True, text=True).stdout.split()
+    assert tag in decoded
