@@ -69,6 +69,22 @@ def find_by_serial(session: Session, manufacturer: str, serial: str) -> Asset | 
     ).first()
 
 
+class AmbiguousSerial(ValidationError):
+    message = N_("Several devices have serial number {serial}: scan the asset tag instead.")
+
+
+def get_by_serial(session: Session, serial: str) -> Asset:
+    """The device with this serial, whatever its manufacturer (a scan has no manufacturer)."""
+    key = normalise_serial(serial)
+    found = session.scalars(select(Asset).where(Asset.serial_normalised == key)
+                            .order_by(Asset.id).limit(2)).all()
+    if not found:
+        raise NotFound(what=key)
+    if len(found) > 1:
+        raise AmbiguousSerial(serial=key)
+    return found[0]
+
+
 def get_by_tag(session: Session, tag: str) -> Asset:
     canonical = parse_tag(tag)
     asset = session.scalars(select(Asset).where(Asset.tag == canonical)).first()

@@ -46,6 +46,12 @@ def _intake_page(database: Database, user: User, settings: Settings) -> QWidget:
     return IntakePage(database, user, settings)
 
 
+def _refurbishment_page(database: Database, user: User, settings: Settings) -> QWidget:
+    from .refurbishment_page import RefurbishmentPage
+
+    return RefurbishmentPage(database, user, settings)
+
+
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("intake", N_("Intake"), N_(
         "Receive the devices a service hands in: scan or type the serial number, record the "
@@ -54,7 +60,7 @@ PAGES: tuple[PageSpec, ...] = (
         "Find any device by tag, serial number, status or location, and see its full history.")),
     PageSpec("refurbishment", N_("Refurbishment"), N_(
         "Work through the checklist at the bench, record the data wiping and set the "
-        "cosmetic grade.")),
+        "cosmetic grade."), factory=_refurbishment_page),
     PageSpec("handovers", N_("Handovers"), N_(
         "Reserve ready devices for a service, school or charity and print the handover "
         "certificate.")),
