@@ -64,6 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
     wipe.add_argument("--operator", metavar="USER", required=True,
                       help=_("user name of the technician who ran the wipes"))
 
+    cert = sub.add_parser("certificate", help=_("issue certificates"))
+    cert_sub = cert.add_subparsers(dest="certificate_command", metavar=_("KIND"), required=True)
+    san = cert_sub.add_parser("sanitisation", help=_("data sanitisation certificate for one or more devices"))
+    san.add_argument("tags", nargs="+", metavar="TAG")
+    san.add_argument("--out", metavar="FILE.pdf", required=True)
+    san.add_argument("--issuer", metavar="USER", required=True, help=_("user name of who issues it"))
+    san.add_argument("--language", choices=["nl", "en"])
+
     db = sub.add_parser("db", help=_("database maintenance"))
     db_sub = db.add_subparsers(dest="db_command", metavar=_("ACTION"), required=True)
     db_sub.add_parser("upgrade", help=_("migrate the database to the newest version"))
@@ -184,6 +192,23 @@ def _run(args, url: str) -> int:
                     print(_("Unknown user: {name}.", name=args.operator), file=sys.stderr)
                     return 1
                 return wipe_reports.cli_import(session, actor, args.files)
+            if args.command == "certificate":
+                from sqlalchemy import select
+
+                from .models import User
+                from .services import assets, certificates
+
+                issuer = session.scalar(select(User).where(User.username == args.issuer.lower()))
+                if issuer is None:
+                    print(_("Unknown user: {name}.", name=args.issuer), file=sys.stderr)
+                    return 1
+                ids = [assets.get_by_tag(session, tag).id for tag in args.tags]
+                document = certificates.issue_sanitisation_certificate(session, issuer, ids,
+                                                                      language=args.language)
+                with open(args.out, "wb") as fh:
+                    fh.write(document.pdf)
+                print(_("Certificate {number} written to {path}.", number=document.number, path=args.out))
+                return 0
             if args.command == "audit":
                 report = audit.verify_chain(session)
                 print(report.message())

@@ -562,3 +562,41 @@ class VerifyDialog(QDialog):
             return
         self.error_label.clear_message()
         self.accept()
+
+
+class AddMediumDialog(QDialog):
+    """A storage medium found at the bench (a second disk, an internal flash chip)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        from PySide6.QtWidgets import QSpinBox
+
+        from ..models import MediumKind
+
+        self.setWindowTitle(_("Add a storage medium"))
+        name_widget(self, "addMediumDialog", _("Add a storage medium"))
+        self.kind = QComboBox()
+        name_widget(self.kind, "mediumKind", _("Medium"))
+        for kind in MediumKind:
+            self.kind.addItem(medium_kind_name(kind), kind)
+        self.serial = line_edit("mediumSerial", _("Serial number"))
+        self.capacity = QSpinBox()
+        name_widget(self.capacity, "mediumCapacity", _("Capacity (GB)"))
+        self.capacity.setRange(0, 100_000)
+        form = QFormLayout()
+        form.addRow(_("Medium"), self.kind)
+        form.addRow(_("Serial number"), self.serial)
+        form.addRow(_("Capacity (GB)"), self.capacity)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def value(self):
+        from ..services.assets import MediumSpec
+
+        serial = self.serial.text().strip() or None
+        return MediumSpec(self.kind.currentData(), serial, self.capacity.value() or None)

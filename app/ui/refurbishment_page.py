@@ -260,10 +260,27 @@ class RefurbishmentPage(QWidget):
         name_widget(self.verify_button, "verifyWipe", _("Verify…"))
         self.verify_button.clicked.connect(self.open_verify_dialog)
         self.media_table.selectionModel().selectionChanged.connect(self._update_media_buttons)
+        self.import_button = QPushButton(_("Import wipe reports…"))
+        name_widget(self.import_button, "importWipeReports", _("Import wipe reports…"))
+        self.import_button.clicked.connect(self.open_import_dialog)
+        self.add_medium_button = QPushButton(_("Add medium…"))
+        name_widget(self.add_medium_button, "addMedium", _("Add medium…"))
+        self.add_medium_button.clicked.connect(self.open_add_medium_dialog)
+        self.certificate_button = QPushButton(_("Certificate"))
+        name_widget(self.certificate_button, "sanitisationCertificate", _("Certificate"))
+        self.certificate_button.setToolTip(_("Issue and print the data sanitisation certificate of this device"))
+        self.certificate_button.clicked.connect(self.issue_certificate)
         media_buttons = QHBoxLayout()
         media_buttons.addWidget(self.wipe_button)
         media_buttons.addWidget(self.verify_button)
+        media_buttons.addWidget(self.import_button)
+        media_buttons.addWidget(self.add_medium_button)
         media_buttons.addStretch(1)
+        self.parts_button = QPushButton(_("Spare parts…"))
+        name_widget(self.parts_button, "spareParts", _("Spare parts…"))
+        self.parts_button.clicked.connect(self.open_parts_dialog)
+        media_buttons.addWidget(self.parts_button)
+        media_buttons.addWidget(self.certificate_button)
         media_box = QGroupBox(_("Storage media"))
         media_box.setObjectName("mediaBox")
         media_layout = QVBoxLayout(media_box)
@@ -655,6 +672,56 @@ class RefurbishmentPage(QWidget):
         self.dialog = dialog
         dialog.open()
         return dialog
+
+    def open_import_dialog(self):
+        from .wipe_import_dialog import WipeImportDialog
+
+        dialog = WipeImportDialog(self.database, self.user, self)
+        dialog.finished.connect(lambda _result: self._reload() if self.view else None)
+        return self._open_dialog(dialog)
+
+    def open_parts_dialog(self):
+        from .spare_parts_dialog import SparePartsDialog
+
+        return self._open_dialog(SparePartsDialog(self.database, self.user, self))
+
+    def open_add_medium_dialog(self):
+        if self.view is None:
+            self._bad(_("Scan a device first."))
+            return None
+        from .bench_widgets import AddMediumDialog
+
+        view = self.view
+        dialog = AddMediumDialog(self)
+
+        def add() -> None:
+            spec = dialog.value()
+            ok, _medium = self._call(lambda s: asset_service.add_medium(s, self.user, view.asset_id, spec),
+                                     code=view.tag)
+            if ok:
+                self._reload()
+                self.changed.emit("asset")
+                self._good(view.tag, _("Storage medium added: wipe it and have it verified."))
+
+        dialog.accepted.connect(add)
+        return self._open_dialog(dialog)
+
+    def issue_certificate(self) -> None:
+        if self.view is None:
+            self._bad(_("Scan a device first."))
+            return
+        from ..services import certificates
+        from .printing import LabelPrinter, PrintSettings
+
+        view = self.view
+        ok, document = self._call(
+            lambda s: certificates.issue_sanitisation_certificate(s, self.user, [view.asset_id]),
+            code=view.tag)
+        if not ok:
+            return
+        where = LabelPrinter(PrintSettings.from_settings(self.settings)).print_document(
+            document.pdf, document.number)
+        self._good(view.tag, _("Certificate {number}: {where}", number=document.number, where=where))
 
     def _wipe_verified(self, medium: MediumRow, verifier: str | None) -> None:
         self._reload()
