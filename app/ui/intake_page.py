@@ -10,7 +10,6 @@ visible and audible feedback at once; a refusal says why and changes nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from ..config import Settings
 from ..db import Database
@@ -36,17 +34,18 @@ from ..models import Asset, IntakeLot, User
 from ..services import intake, parties
 from ..services.codes import Command
 from ..services.documents.intake_receipt import category_name
-from ..services.errors import DatabaseUnavailable, DomainError
+from ..services.errors import DomainError
 from .device_form import DeviceFormWidget
 from .feedback import ScanBar, ScanFeedback
 from .lot_table import LotTableModel
 from .printing import LabelPrinter, PrintSettings
+from .service_call import ScanPageMixin
 from .widgets import name_widget, page_header
 
 log = logging.getLogger(__name__)
 
 
-class IntakePage(QWidget):
+class IntakePage(ScanPageMixin, QWidget):
     """Page key "intake". `handle_scan(code)` is the entry point for every scan."""
 
     changed = Signal(str)  # entity type that changed ("asset", "lot"), for other pages
@@ -155,27 +154,6 @@ class IntakePage(QWidget):
         self._show_lot(None)
 
     # --- plumbing ----------------------------------------------------------------------
-
-    def _call(self, action: Callable):
-        """Run one service call in its own session; show a refusal instead of raising."""
-        try:
-            with self.database.session() as session:
-                return True, action(session)
-        except DomainError as err:
-            self._bad(str(err))
-        except SQLAlchemyError as err:
-            log.exception("database error at the intake desk")
-            detail = str(getattr(err, "orig", None) or err).splitlines()[0][:200]
-            self._bad(str(DatabaseUnavailable(detail=detail)))
-        return False, None
-
-    def _good(self, code: str, text: str) -> None:
-        self.last_message = text
-        self.scan_bar.show_good(code, text)
-
-    def _bad(self, text: str, code: str = "") -> None:
-        self.last_message = text
-        self.scan_bar.show_bad(code, text)
 
     def _load_services(self) -> None:
         ok, services = self._call(lambda s: [(p.id, p.name) for p in parties.services(s)])

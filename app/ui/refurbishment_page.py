@@ -14,7 +14,6 @@ barcodes: DONE passes the checks, CANCEL takes the device off the screen.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
@@ -38,7 +37,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..config import Settings
@@ -49,7 +47,6 @@ from ..services import assets as asset_service
 from ..services import lifecycle, refurbishment, sanitisation
 from ..services.codes import Command, ScanKind, classify, normalise_serial
 from ..services.documents.intake_receipt import category_name
-from ..services.errors import DatabaseUnavailable, DomainError
 from ..services.refurbishment import ChecklistItem
 from ..timefmt import format_local
 from .bench_widgets import (
@@ -64,7 +61,7 @@ from .bench_widgets import (
     technique_name,
 )
 from .feedback import COLOURS, ScanBar, ScanFeedback
-from .service_call import call_service
+from .service_call import ScanPageMixin, call_service
 from .style import ERROR
 from .widgets import name_widget, page_header
 
@@ -150,7 +147,7 @@ def read_bench(session: Session, asset_id: int) -> BenchView:
     )
 
 
-class RefurbishmentPage(QWidget):
+class RefurbishmentPage(ScanPageMixin, QWidget):
     """Page key "refurbishment". `handle_scan(code)` is the entry point for every scan."""
 
     changed = Signal(str)  # entity type that changed ("asset"), for other pages
@@ -338,27 +335,6 @@ class RefurbishmentPage(QWidget):
         self._show(None)
 
     # --- plumbing ----------------------------------------------------------------------
-
-    def _call(self, action: Callable, code: str = ""):
-        """Run one service call in its own session; show a refusal instead of raising."""
-        try:
-            with self.database.session() as session:
-                return True, action(session)
-        except DomainError as err:
-            self._bad(str(err), code=code)
-        except SQLAlchemyError as err:
-            log.exception("database error at the bench")
-            detail = str(getattr(err, "orig", None) or err).splitlines()[0][:200]
-            self._bad(str(DatabaseUnavailable(detail=detail)), code=code)
-        return False, None
-
-    def _good(self, code: str, text: str) -> None:
-        self.last_message = text
-        self.scan_bar.show_good(code, text)
-
-    def _bad(self, text: str, code: str = "") -> None:
-        self.last_message = text
-        self.scan_bar.show_bad(code, text)
 
     def _show(self, view: BenchView | None) -> None:
         """Show a device on the bench (or none); keeps the selected medium where it can."""

@@ -17,7 +17,7 @@ from PySide6.QtGui import QGuiApplication
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ..services.errors import DatabaseUnavailable
+from ..services.errors import DatabaseUnavailable, DomainError
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -30,7 +30,39 @@ def call_service(session_factory: Callable[[], Session], action: Callable[[Sessi
             return action(session)
     except SQLAlchemyError as err:
         log.exception("database error during a service call")
-        detail = str(getattr(err, "orig", None) or err).splitlines()[0][:200]
-        raise DatabaseUnavailable(detail=detail) from err
+        raise database_unavailable(err) from err
     finally:
         QGuiApplication.restoreOverrideCursor()
+
+
+def database_unavailable(err: SQLAlchemyError) -> DatabaseUnavailable:
+    detail = str(getattr(err, "orig", None) or err).splitlines()[0][:200]
+    return DatabaseUnavailable(detail=detail)
+
+
+class ScanPageMixin:
+    """For pages that answer scans (intake, bench, locations): one service call per session,
+    and every outcome on the page's scan bar — green for done, red with the reason for refused."""
+
+    database = None  # set by the page: app.db.Database
+    scan_bar = None  # set by the page: app.ui.feedback.ScanBar
+    last_message = ""
+
+    def _call(self, action: Callable[[Session], T], code: str = "") -> tuple[bool, T | None]:
+        try:
+            with self.database.session() as session:
+                return True, action(session)
+        except DomainError as err:
+            self._bad(str(err), code=code)
+        except SQLAlchemyError as err:
+            log.exception("database error on %s", type(self).__name__)
+            self._bad(str(database_unavailable(err)), code=code)
+        return False, None
+
+    def _good(self, code: str, text: str) -> None:
+        self.last_message = text
+        self.scan_bar.show_good(code, text)
+
+    def _bad(self, text: str, code: str = "") -> None:
+        self.last_message = text
+        self.scan_bar.show_bad(code, text)
