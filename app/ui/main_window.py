@@ -30,6 +30,7 @@ from ..db import Database
 from ..i18n import _
 from ..models import User
 from ..paths import APP_NAME
+from .idle_lock import DEFAULT_IDLE_MINUTES, IdleWatch, LockCover
 from .labels import database_kind_label, role_label
 from .pages import PAGES, PageSpec
 from .scanner import ScannerFilter, ScannerSettings
@@ -86,6 +87,14 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.navigation.setCurrentRow(0)
 
+        # A shared desk locks itself when nobody uses it; the open page stays as it is.
+        self.locked = False
+        self.lock_cover: LockCover | None = None
+        self.unlock_dialog = None
+        self.idle = IdleWatch(float(self.settings.extra.get("idle_lock_minutes", DEFAULT_IDLE_MINUTES)),
+                              parent=self)
+        self.idle.idle.connect(self.lock)
+
         # One scanner for the whole window: a scan goes to the page on screen.
         self.scanner = ScannerFilter(ScannerSettings.from_settings(self.settings), parent=self)
         self.scanner.scanned.connect(self.route_scan)
@@ -96,10 +105,50 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        self.idle.stop()
         self.scanner.uninstall()
         super().closeEvent(event)
 
+    def lock(self) -> None:
+        if self.locked:
+            return
+        from .sign_in import SignInDialog
+
+        self.locked = True
+        self.lock_cover = LockCover(self.centralWidget(), self.user.display_name)
+        self.lock_cover.cover()
+        dialog = SignInDialog(self.database.session, username=self.user.username, parent=self)
+        dialog.username_edit.setReadOnly(True)  # only the signed-in person unlocks their work
+        dialog.setObjectName("unlockDialog")
+        dialog.accepted.connect(self._unlocked)
+        dialog.rejected.connect(self.lock_dialog_again)
+        self.unlock_dialog = dialog
+        dialog.open()
+
+    def lock_dialog_again(self) -> None:
+        if self.locked and self.unlock_dialog is not None:
+            self.unlock_dialog.open()  # Escape does not unlock: the dialog comes back
+
+    def _unlocked(self) -> None:
+        dialog = self.unlock_dialog
+        if dialog is None or dialog.user is None or dialog.user.id != self.user.id:
+            self.lock_dialog_again()
+            return
+        self.locked = False
+        self.unlock_dialog = None
+        if self.lock_cover is not None:
+            self.lock_cover.deleteLater()
+            self.lock_cover = None
+        self.idle.restart()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if self.lock_cover is not None:
+            self.lock_cover.cover()
+
     def route_scan(self, code: str) -> None:
+        if self.locked:
+            return  # a locked desk takes no scans; the person signs in again first
         page = self.stack.currentWidget()
         handler = getattr(page, "handle_scan", None)
         if handler is not None:
