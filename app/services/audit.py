@@ -37,6 +37,8 @@ from ..models import (
     Party,
     SanitisationRecord,
     SparePart,
+    StockCount,
+    StockCountLine,
     StorageMedium,
     User,
     utcnow,
@@ -55,6 +57,8 @@ AUDITED: dict[type, str] = {
     ChecklistResult: "check",
     SanitisationRecord: "sanitisation",
     SparePart: "part",
+    StockCount: "count",
+    StockCountLine: "count_line",
 }
 # Bookkeeping columns that change with every write and say nothing by themselves.
 NOT_RECORDED = {"version", "updated_at", "updated_by_id", "created_at", "serial_normalised",

@@ -38,6 +38,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "sanitisation.verify": frozenset({M}),
     "sanitisation.certificate": frozenset({T, M}),
     "parts.manage": frozenset({T, M}),
+    # stock counts: technicians count, managers resolve what does not match
+    "count.manage": frozenset({T, M}),
+    "count.resolve": frozenset({M}),
     # reference data
     "party.manage": frozenset({M, AD}),
     "location.manage": frozenset({M, AD}),

@@ -109,6 +109,12 @@ def test_every_audited_model_has_a_write_path_that_is_recorded(session, admin, t
     wipe_and_verify(session, technician, manager, laptop.id)
     refurbishment.fail_checks(session, technician, laptop.id)
     spare_parts.harvest(session, technician, laptop.id, "ram", "16 GB DDR4")
+    from app.services import stock_count
+
+    count = stock_count.start_count(session, technician, bin_a1.id)
+    scanned = stock_count.scan(session, technician, count.id, "NOT-A-DEVICE-1")
+    stock_count.close_count(session, technician, count.id)
+    stock_count.resolve_line(session, manager, scanned.line.line_id, "ignored", "old sticker")
     recorded = set(session.scalars(select(AuditEvent.entity_type).distinct()))
     assert set(audit.AUDITED.values()) == recorded
 
