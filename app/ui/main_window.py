@@ -30,6 +30,7 @@ from ..db import Database
 from ..i18n import _
 from ..models import User
 from ..paths import APP_NAME
+from .asset_detail import open_asset_by_scan
 from .idle_lock import DEFAULT_IDLE_MINUTES, IdleWatch, LockCover
 from .labels import database_kind_label, role_label
 from .pages import PAGES, PageSpec
@@ -153,7 +154,8 @@ class MainWindow(QMainWindow):
         handler = getattr(page, "handle_scan", None)
         if handler is not None:
             handler(code)
-        else:
+        elif not open_asset_by_scan(self, self.database, self.user, code):
+            # a tag or serial opens that device from any page; anything else is said here
             self.statusBar().showMessage(
                 _("Scanned {code}: this page does not take scans.", code=code), 5000)
 

@@ -46,10 +46,22 @@ def _intake_page(database: Database, user: User, settings: Settings) -> QWidget:
     return IntakePage(database, user, settings)
 
 
+def _inventory_page(database: Database, user: User, settings: Settings) -> QWidget:
+    from .inventory_page import InventoryPage
+
+    return InventoryPage(database, user, settings)
+
+
 def _refurbishment_page(database: Database, user: User, settings: Settings) -> QWidget:
     from .refurbishment_page import RefurbishmentPage
 
     return RefurbishmentPage(database, user, settings)
+
+
+def _locations_page(database: Database, user: User, settings: Settings) -> QWidget:
+    from .locations_page import LocationsPage
+
+    return LocationsPage(database, user, settings)
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -57,7 +69,12 @@ PAGES: tuple[PageSpec, ...] = (
         "Receive the devices a service hands in: scan or type the serial number, record the "
         "device and print its asset label."), factory=_intake_page),
     PageSpec("inventory", N_("Inventory"), N_(
-        "Find any device by tag, serial number, status or location, and see its full history.")),
+        "Find any device by tag, serial number, status or location, and see its full history."),
+        factory=_inventory_page),
+    PageSpec("locations", N_("Locations"), N_(
+        "Print the shelf labels, move devices by scanning a location and then the devices, and "
+        "count what is physically on a shelf."),
+        factory=_locations_page),
     PageSpec("refurbishment", N_("Refurbishment"), N_(
         "Work through the checklist at the bench, record the data wiping and set the "
         "cosmetic grade."), factory=_refurbishment_page),

@@ -1,4 +1,4 @@
-"""The main window: who and where in the status bar, one page per workflow, Ctrl+1…8."""
+"""The main window: who and where in the status bar, one page per workflow, Ctrl+1…9."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel, QMessageBox
 from app import __version__
 from app.ui.main_window import MainWindow
 
-ENGLISH_PAGES = ["Intake", "Inventory", "Refurbishment", "Handovers", "Sales", "Disposal",
-                 "Reports", "Settings"]
-DUTCH_PAGES = ["Intake", "Inventaris", "Herstelling", "Overdrachten", "Verkoop", "Afvoer",
-               "Rapporten", "Instellingen"]
+ENGLISH_PAGES = ["Intake", "Inventory", "Locations", "Refurbishment", "Handovers", "Sales",
+                 "Disposal", "Reports", "Settings"]
+DUTCH_PAGES = ["Intake", "Inventaris", "Locaties", "Herstelling", "Overdrachten", "Verkoop",
+               "Afvoer", "Rapporten", "Instellingen"]
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_clicking_each_navigation_row_shows_its_page(qtbot, english, window):
     assert len(set(shown)) == len(ENGLISH_PAGES)
 
 
-@pytest.mark.parametrize("number", range(1, 9))
+@pytest.mark.parametrize("number", range(1, 10))
 def test_ctrl_number_jumps_to_that_page(qtbot, english, window, number):
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
