@@ -64,6 +64,18 @@ def build_parser() -> argparse.ArgumentParser:
     wipe.add_argument("--operator", metavar="USER", required=True,
                       help=_("user name of the technician who ran the wipes"))
 
+    assets_imp = imp_sub.add_parser("assets", help=_("import the central asset register from CSV or XLSX"))
+    assets_imp.add_argument("file", metavar="FILE")
+    assets_imp.add_argument("--format", choices=["depot", "snipeit"])
+    assets_imp.add_argument("--dry-run", action="store_true", help=_("check every row and write nothing"))
+    assets_imp.add_argument("--actor", metavar="USER", required=True,
+                            help=_("user name of who imports (the actor in the audit trail)"))
+    exp = sub.add_parser("export", help=_("export data to a file"))
+    exp_sub = exp.add_subparsers(dest="export_command", metavar=_("WHAT"), required=True)
+    assets_exp = exp_sub.add_parser("assets", help=_("export the asset register to CSV or XLSX"))
+    assets_exp.add_argument("file", metavar="FILE")
+    assets_exp.add_argument("--format", choices=["csv", "xlsx"])
+
     cert = sub.add_parser("certificate", help=_("issue certificates"))
     cert_sub = cert.add_subparsers(dest="certificate_command", metavar=_("KIND"), required=True)
     san = cert_sub.add_parser("sanitisation", help=_("data sanitisation certificate for one or more devices"))
@@ -192,6 +204,21 @@ def _run(args, url: str) -> int:
                     print(_("Unknown user: {name}.", name=args.operator), file=sys.stderr)
                     return 1
                 return wipe_reports.cli_import(session, actor, args.files)
+            if args.command == "import" and args.import_command == "assets":
+                from sqlalchemy import select
+
+                from .models import User
+                from .services.asset_import import cli_import_assets
+
+                actor = session.scalar(select(User).where(User.username == args.actor.lower()))
+                if actor is None:
+                    print(_("Unknown user: {name}.", name=args.actor), file=sys.stderr)
+                    return 1
+                return cli_import_assets(session, actor, args.file, args.format, args.dry_run)
+            if args.command == "export":
+                from .services.asset_export import cli_export_assets
+
+                return cli_export_assets(session, args.file, args.format)
             if args.command == "certificate":
                 from sqlalchemy import select
 

@@ -110,6 +110,14 @@ class MainWindow(QMainWindow):
         self.scanner.uninstall()
         super().closeEvent(event)
 
+    def open_import_dialog(self):
+        from .import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.database, self.user, self)
+        dialog.open()
+        self.import_dialog = dialog
+        return dialog
+
     def lock(self) -> None:
         if self.locked:
             return
@@ -195,6 +203,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
         file_menu.setObjectName("fileMenu")
+        import_action = file_menu.addAction(_("Import the asset register…"))
+        import_action.setObjectName("importAssetsAction")
+        import_action.triggered.connect(self.open_import_dialog)
         quit_action = file_menu.addAction(_("&Quit"))
         quit_action.setObjectName("quitAction")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
