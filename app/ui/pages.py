@@ -64,6 +64,12 @@ def _locations_page(database: Database, user: User, settings: Settings) -> QWidg
     return LocationsPage(database, user, settings)
 
 
+def _reports_page(database: Database, user: User, settings: Settings) -> QWidget:
+    from .dashboard_page import DashboardPage
+
+    return DashboardPage(database, user, settings)
+
+
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("intake", N_("Intake"), N_(
         "Receive the devices a service hands in: scan or type the serial number, record the "
@@ -88,7 +94,7 @@ PAGES: tuple[PageSpec, ...] = (
         "print the end-of-life certificate.")),
     PageSpec("reports", N_("Reports"), N_(
         "Show reuse and disposal figures, CO2e savings and stock overviews for the province's "
-        "sustainability goals.")),
+        "sustainability goals."), factory=_reports_page),
     PageSpec("settings", N_("Settings"), N_(
         "Set the site name, printers and language, and manage users and backups.")),
 )
