@@ -11,7 +11,7 @@ serial opens the device; a scanned shelf label shows what is recorded there.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
 from ..config import Settings
 from ..db import Database
@@ -43,11 +42,11 @@ from ..models import AssetStatus, Category, Grade, Location, Party, PartyType, U
 from ..services import inventory, lifecycle
 from ..services.codes import ScanKind
 from ..services.documents.intake_receipt import category_name
-from ..services.errors import DatabaseUnavailable, DomainError
 from ..services.inventory import DataStatus, InventoryQuery, SortColumn
 from .asset_detail import open_asset_detail
 from .feedback import ScanBar, ScanFeedback
 from .inventory_model import COLUMNS, InventoryModel, column_of
+from .service_call import ScanPageMixin
 from .widgets import name_widget, page_header
 
 log = logging.getLogger(__name__)
@@ -183,7 +182,7 @@ class AgeButton(QToolButton):
         self.setText(f"{_('Age')}: {span}")
 
 
-class InventoryPage(QWidget):
+class InventoryPage(ScanPageMixin, QWidget):
     """Page key "inventory". `handle_scan(code)` opens the device with that tag or serial."""
 
     changed = Signal(str)  # entity type that changed ("asset"), for other pages
@@ -318,27 +317,6 @@ class InventoryPage(QWidget):
         self.model.set_query(self.current_query())
 
     # --- plumbing -----------------------------------------------------------------------------------
-
-    def _call(self, action: Callable, code: str = ""):
-        """Run one short service call on the GUI thread; show a refusal instead of raising."""
-        try:
-            with self.database.session() as session:
-                return True, action(session)
-        except DomainError as err:
-            self._bad(str(err), code=code)
-        except SQLAlchemyError as err:
-            log.exception("database error on the inventory page")
-            detail = str(getattr(err, "orig", None) or err).splitlines()[0][:200]
-            self._bad(str(DatabaseUnavailable(detail=detail)), code=code)
-        return False, None
-
-    def _good(self, code: str, text: str) -> None:
-        self.last_message = text
-        self.scan_bar.show_good(code, text)
-
-    def _bad(self, text: str, code: str = "") -> None:
-        self.last_message = text
-        self.scan_bar.show_bad(code, text)
 
     def _load_choices(self) -> None:
         def load(session):

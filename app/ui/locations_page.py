@@ -45,7 +45,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from ..config import Settings
 from ..db import Database
@@ -54,12 +53,13 @@ from ..models import CountFinding, CountResolution, Location, User
 from ..services import locations, moves, stock_count
 from ..services.codes import Command, ScanKind, classify
 from ..services.documents.count_report import FINDING_NAMES, RESOLUTION_NAMES, ReportLine
-from ..services.errors import DatabaseUnavailable, DomainError
+from ..services.errors import DomainError
 from ..services.locations import LocationRow
 from ..services.permissions import allowed
 from ..timefmt import format_local
 from .feedback import COLOURS, ScanBar, ScanFeedback
 from .printing import LabelPrinter, PrintSettings
+from .service_call import ScanPageMixin
 from .style import ERROR
 from .widgets import ErrorLabel, line_edit, name_widget, page_header
 
@@ -346,7 +346,7 @@ ACTION_TIPS = {
 }
 
 
-class LocationsPage(QWidget):
+class LocationsPage(ScanPageMixin, QWidget):
     """Page key "locations". `handle_scan(code)` is the entry point for every scan."""
 
     changed = Signal(str)  # entity type that changed ("asset", "location", "count")
@@ -549,27 +549,6 @@ class LocationsPage(QWidget):
         table.setWordWrap(False)
 
     # --- plumbing --------------------------------------------------------------------------
-
-    def _call(self, action: Callable, code: str = ""):
-        """Run one service call in its own session; show a refusal instead of raising."""
-        try:
-            with self.database.session() as session:
-                return True, action(session)
-        except DomainError as err:
-            self._bad(str(err), code=code)
-        except SQLAlchemyError as err:
-            log.exception("database error on the locations page")
-            detail = str(getattr(err, "orig", None) or err).splitlines()[0][:200]
-            self._bad(str(DatabaseUnavailable(detail=detail)), code=code)
-        return False, None
-
-    def _good(self, code: str, text: str) -> None:
-        self.last_message = text
-        self.scan_bar.show_good(code, text)
-
-    def _bad(self, text: str, code: str = "") -> None:
-        self.last_message = text
-        self.scan_bar.show_bad(code, text)
 
     def _ask(self, title: str, text: str) -> bool:
         answer = QMessageBox.question(self, title, text)
