@@ -192,3 +192,33 @@ def cli_export_assets(session: Session, path: str, fmt: str | None) -> int:
         return 1
     print(_("Devices written to {path}: {count}.", path=path, count=count))
     return 0
+
+
+INVENTORY_HEADERS = (N_("Tag"), N_("Status"), N_("Category"), N_("Manufacturer"), N_("Model"),
+                     N_("Serial number"), N_("Grade"), N_("Location"), N_("Origin service"),
+                     N_("Age (months)"), N_("Days in the current status"))
+
+
+def export_inventory(session: Session, query, path: str | os.PathLike, fmt: str | None = None) -> int:
+    """The inventory view as it is filtered and sorted on screen, page by page, to CSV or XLSX."""
+    from . import inventory, lifecycle
+
+    def rows():
+        cursor = None
+        while True:
+            page = inventory.page(session, query, cursor, 1000)
+            for r in page.rows:
+                yield (r.tag, lifecycle.status_label(r.status), category_label(r.category),
+                       r.manufacturer, r.model, r.serial or "", r.grade.value if r.grade else "",
+                       r.location or "", r.origin or "", r.age_months, r.days_in_status)
+            if page.next is None:
+                return
+            cursor = page.next
+
+    return export_rows(rows(), path, fmt, headers=[_(h) for h in INVENTORY_HEADERS])
+
+
+def category_label(category) -> str:
+    from .documents.intake_receipt import category_name
+
+    return category_name(category)

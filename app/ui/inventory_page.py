@@ -300,6 +300,11 @@ class InventoryPage(ScanPageMixin, QWidget):
         top.addWidget(self.stale_filter)
         top.addWidget(self.count_label)
         top.addWidget(self.clear_button)
+        self.export_button = QPushButton(_("Export…"))
+        name_widget(self.export_button, "exportView", _("Export the devices in this view"))
+        self.export_button.setToolTip(_("Export the devices in this view, as filtered and sorted, to CSV or XLSX"))
+        self.export_button.clicked.connect(self.choose_export_file)
+        top.addWidget(self.export_button)
         filters = QHBoxLayout()
         filters.setSpacing(8)
         for widget in (self.status_filter, self.category_filter, self.grade_filter,
@@ -355,6 +360,25 @@ class InventoryPage(ScanPageMixin, QWidget):
             self.table.setColumnWidth(column, width)
 
     # --- filters --------------------------------------------------------------------------------------
+
+    def choose_export_file(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Export the devices in this view"), "inventaris.xlsx",
+            _("Excel workbook (*.xlsx);;CSV, semicolon-separated (*.csv)"))
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str) -> int | None:
+        """Write the view as it is filtered and sorted now; say how many devices went out."""
+        from ..services.asset_export import export_inventory
+
+        query = self.current_query()
+        ok, count = self._call(lambda s: export_inventory(s, query, path))
+        if ok:
+            self._good("", _("Devices written to {path}: {count}.", path=path, count=count))
+        return count if ok else None
 
     def current_query(self) -> InventoryQuery:
         grades = frozenset(None if g == NO_GRADE else Grade(g) for g in self.grade_filter.values())

@@ -373,3 +373,29 @@ def test_a_scan_on_another_page_opens_the_device(qtbot, ui_database, people, sto
     for w in opened:
         w.close()
     window.stack.widget(window.page_keys().index("inventory")).model.shutdown()
+
+
+def test_the_filtered_view_exports_to_xlsx_as_shown(qtbot, page, tmp_path):
+    import openpyxl
+
+    page.category_filter.set_values([Category.MONITOR.value])
+    settled(qtbot, page.model, page.current_query())
+    shown = texts(page.model, SortColumn.TAG)
+    assert page.export_to(str(tmp_path / "view.xlsx")) == len(shown) == 8
+    sheet = openpyxl.load_workbook(tmp_path / "view.xlsx").active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Tag" and rows[0][2] == "Category"
+    assert [r[0] for r in rows[1:]] == shown
+    assert {r[2] for r in rows[1:]} == {"monitor"}
+
+
+def test_the_exported_csv_neutralises_text_a_spreadsheet_would_run(qtbot, page, ui_database, people,
+                                                                   tmp_path):
+    with ui_database.session() as s:
+        assets.register_asset(s, people[Role.TECHNICIAN], category=Category.OTHER, manufacturer="Acme",
+                              model="=HYPERLINK(\"http://x\")", serial="EVIL-1")
+    page.search.setText("EVIL-1")
+    settled(qtbot, page.model, page.current_query())
+    assert page.export_to(str(tmp_path / "view.csv")) == 1
+    text = (tmp_path / "view.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text
