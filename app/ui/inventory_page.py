@@ -304,7 +304,6 @@ class InventoryPage(ScanPageMixin, QWidget):
         name_widget(self.export_button, "exportView", _("Export the devices in this view"))
         self.export_button.setToolTip(_("Export the devices in this view, as filtered and sorted, to CSV or XLSX"))
         self.export_button.clicked.connect(self.choose_export_file)
-        top.addWidget(self.export_button)
         filters = QHBoxLayout()
         filters.setSpacing(8)
         for widget in (self.status_filter, self.category_filter, self.grade_filter,
@@ -314,7 +313,11 @@ class InventoryPage(ScanPageMixin, QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 20, 32, 20)
-        layout.addWidget(page_header(_("Inventory")))
+        header = QHBoxLayout()  # the export sits by the title: the filter rows are full at 1280 px
+        header.addWidget(page_header(_("Inventory")))
+        header.addStretch(1)
+        header.addWidget(self.export_button)
+        layout.addLayout(header)
         layout.addWidget(self.scan_bar)
         layout.addLayout(top)
         layout.addLayout(filters)
