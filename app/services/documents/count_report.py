@@ -11,21 +11,20 @@ Paragraph (a model or a reason with "<" or "&" prints as typed).
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections import Counter
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from ...i18n import N_, current_language, translate
 from ...models import CountFinding, CountResolution, utcnow
 from ...timefmt import format_local
-from .intake_receipt import _qr
+from .a4 import WIDTH, build_a4
+from .a4 import qr_drawing as _qr
 from .issued import qr_payload
 
 TITLE = N_("Stock count report")
@@ -47,9 +46,6 @@ RESOLUTION_NAMES = {
 FINDING_ORDER = (CountFinding.MISSING, CountFinding.UNEXPECTED, CountFinding.UNKNOWN,
                  CountFinding.FOUND)
 
-PAGE_MARGIN = 18 * mm
-FRAME_PADDING = 6  # points SimpleDocTemplate's frame keeps free on either side
-WIDTH = A4[0] - 2 * PAGE_MARGIN - 2 * FRAME_PADDING
 # no. | tag | manufacturer and model | serial | finding | resolution | reason
 LINE_COLUMNS = [WIDTH * share for share in (0.05, 0.13, 0.22, 0.16, 0.15, 0.14, 0.15)]
 HEADER_FILL = colors.HexColor("#e8eef4")
@@ -258,18 +254,6 @@ def render_count_report(number: str, report: CountReport, language: str | None =
         KeepTogether([Paragraph(t(N_("Signatures")), heading), Spacer(1, 2 * mm), signatures]),
     ]
 
-    def footer(canvas, document):
-        canvas.saveState()
-        canvas.setFont("Helvetica", 7.5)
-        canvas.drawString(PAGE_MARGIN + FRAME_PADDING, 10 * mm,
-                          f"{plain(TITLE)} {number} · {report.location_code} · {organisation}")
-        canvas.drawRightString(A4[0] - PAGE_MARGIN - FRAME_PADDING, 10 * mm,
-                               plain(N_("page {page}"), page=document.page))
-        canvas.restoreState()
-
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=PAGE_MARGIN, rightMargin=PAGE_MARGIN,
-                            topMargin=16 * mm, bottomMargin=18 * mm,
-                            title=f"{plain(TITLE)} {number}", author=organisation)
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buf.getvalue()
+    return build_a4(story, title=f"{plain(TITLE)} {number}", author=organisation,
+                    footer_left=f"{plain(TITLE)} {number} · {report.location_code} · {organisation}",
+                    page_label=lambda n: plain(N_("page {page}"), page=n))

@@ -13,8 +13,6 @@ import io
 from collections import Counter
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -31,6 +29,7 @@ from reportlab.platypus import (
 from ...i18n import N_, current_language, translate
 from ...models import Asset, IntakeLot, User
 from ...timefmt import format_local
+from .a4 import qr_drawing as _qr
 from .issued import qr_payload
 
 CATEGORY_NAMES = {
@@ -42,14 +41,6 @@ CATEGORY_NAMES = {
 
 def category_name(category, language: str | None = None) -> str:
     return translate(CATEGORY_NAMES[getattr(category, "value", category)], language)
-
-
-def _qr(payload: str, size: float) -> Drawing:
-    widget = QrCodeWidget(payload)
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    return drawing
 
 
 def render_intake_receipt(number: str, lot: IntakeLot, devices: list[Asset], received_by: User,

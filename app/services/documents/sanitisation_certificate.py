@@ -15,19 +15,16 @@ escaped before it enters a Paragraph.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     KeepTogether,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -36,7 +33,8 @@ from reportlab.platypus import (
 from ...i18n import N_, current_language, translate
 from ...models import Asset, Role, SanitisationRecord, User, utcnow
 from ...timefmt import format_local
-from .intake_receipt import _qr
+from .a4 import WIDTH, build_a4
+from .a4 import qr_drawing as _qr
 from .issued import qr_payload
 
 TITLE = N_("Data sanitisation certificate")
@@ -58,9 +56,6 @@ TECHNIQUE_NAMES = {
 }
 RESULT_NAMES = {"passed": N_("passed"), "failed": N_("failed")}
 
-PAGE_MARGIN = 18 * mm
-FRAME_PADDING = 6  # points SimpleDocTemplate's frame keeps free on either side
-WIDTH = A4[0] - 2 * PAGE_MARGIN - 2 * FRAME_PADDING  # what a table may fill: about 170 mm
 # storage medium | NIST method and technique | tool | verification | operator | verifier; the people
 # columns hold a Flemish surname (Vandenbroucke) and a date and time on one line each.
 MEDIA_COLUMNS = [WIDTH * share for share in (0.235, 0.165, 0.135, 0.159, 0.153, 0.153)]
@@ -135,21 +130,9 @@ def render_sanitisation_certificate(
                       _signatures(page, media, issued_by)]),
     ]
 
-    def footer(canvas, document):
-        canvas.saveState()
-        canvas.setFont("Helvetica", 7.5)
-        canvas.drawString(PAGE_MARGIN + FRAME_PADDING, 10 * mm,
-                          f"{page.plain(TITLE)} {number} · {organisation}")
-        canvas.drawRightString(A4[0] - PAGE_MARGIN - FRAME_PADDING, 10 * mm,
-                               page.plain(N_("page {page}"), page=document.page))
-        canvas.restoreState()
-
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=PAGE_MARGIN, rightMargin=PAGE_MARGIN,
-                            topMargin=16 * mm, bottomMargin=18 * mm,
-                            title=f"{page.plain(TITLE)} {number}", author=organisation)
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buf.getvalue()
+    return build_a4(story, title=f"{page.plain(TITLE)} {number}", author=organisation,
+                    footer_left=f"{page.plain(TITLE)} {number} · {organisation}",
+                    page_label=lambda n: page.plain(N_("page {page}"), page=n))
 
 
 def _head(page: _Page, number: str, issued_at: dt.datetime, organisation: str, issued_by: User,
