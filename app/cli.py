@@ -12,6 +12,7 @@ import sys
 from getpass import getpass
 
 from . import __version__
+from .commands import Groups, register_all
 from .config import resolve_database_url, resolve_language
 from .i18n import _, set_language
 from .models import Role
@@ -28,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
                                "SQLite file in your data folder); e.g. postgresql+psycopg://user@host/depot"))
     parser.add_argument("--version", action="version", version=f"CircuIT Depot {__version__}")
     sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
+    groups = Groups(sub)
 
     demo = sub.add_parser("demo", help=_("fill the database with realistic demo data"))
     demo.add_argument("--assets", type=int, default=1000, metavar="N", help=_("number of devices"))
@@ -76,8 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     assets_exp.add_argument("file", metavar="FILE")
     assets_exp.add_argument("--format", choices=["csv", "xlsx"])
 
-    cert = sub.add_parser("certificate", help=_("issue certificates"))
-    cert_sub = cert.add_subparsers(dest="certificate_command", metavar=_("KIND"), required=True)
+    cert_sub = groups.group("certificate", _("issue, verify and reprint certificates"))
     san = cert_sub.add_parser("sanitisation", help=_("data sanitisation certificate for one or more devices"))
     san.add_argument("tags", nargs="+", metavar="TAG")
     san.add_argument("--out", metavar="FILE.pdf", required=True)
@@ -88,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", metavar=_("ACTION"), required=True)
     db_sub.add_parser("upgrade", help=_("migrate the database to the newest version"))
     db_sub.add_parser("info", help=_("show which database is used and its version"))
+    register_all(groups)  # the workflows' own commands (app/commands/)
     return parser
 
 
@@ -167,6 +169,9 @@ def _run(args, url: str) -> int:
     database = open_database(url)
     try:
         with database.session() as session:
+            handler = getattr(args, "handler", None)
+            if handler is not None:
+                return handler(session, args)
             if args.command == "demo":
                 def progress(done: int, total: int) -> None:
                     if done % 100 == 0 or done == total:
@@ -219,7 +224,7 @@ def _run(args, url: str) -> int:
                 from .services.asset_export import cli_export_assets
 
                 return cli_export_assets(session, args.file, args.format)
-            if args.command == "certificate":
+            if args.command == "certificate" and args.certificate_command == "sanitisation":
                 from sqlalchemy import select
 
                 from .models import User

@@ -4,7 +4,7 @@ Source strings are English in the code, marked with `_()` (translate now) or
 `N_()` (mark only, translated later — e.g. a domain error's message, which is
 shown in whatever language the screen has when it is shown). Catalogs are
 JSON files in `resources/translations/` mapping the English text to the
-translation; Dutch (nl-BE) is the default language. A test checks that every
+translation (`nl.json` plus any `nl/*.json`, one per workflow, merged); Dutch (nl-BE) is the default language. A test checks that every
 marked string has a Dutch translation, so no English slips onto a Dutch screen.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from pathlib import Path
 
 from .paths import RESOURCES
 
@@ -25,8 +26,17 @@ _state = {"language": DEFAULT_LANGUAGE}
 def catalog(language: str) -> dict[str, str]:
     if language == "en":
         return {}
-    path = RESOURCES / "translations" / f"{language}.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    return load_catalog(RESOURCES / "translations", language)
+
+
+def load_catalog(folder: Path, language: str) -> dict[str, str]:
+    """`<language>.json` and every `<language>/*.json` beside it, merged (later files win)."""
+    paths = [folder / f"{language}.json", *sorted((folder / language).glob("*.json"))]
+    merged: dict[str, str] = {}
+    for path in paths:
+        if path.exists():
+            merged.update(json.loads(path.read_text(encoding="utf-8")))
+    return merged
 
 
 def set_language(language: str) -> None:

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOG = ROOT / "resources" / "translations" / "nl.json"
+CATALOG = ROOT / "resources" / "translations" / "nl.json"  # plus resources/translations/nl/*.json
 MARKERS = {"_", "N_"}
 
 
@@ -32,7 +32,10 @@ def extract(root: Path = ROOT / "app") -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
-    catalog = json.loads(CATALOG.read_text(encoding="utf-8"))
+    sys.path.insert(0, str(ROOT))
+    from app.i18n import load_catalog
+
+    catalog = load_catalog(CATALOG.parent, "nl")
     marked = extract()
     if "--unused" in argv:
         print(json.dumps(sorted(set(catalog) - set(marked)), indent=2, ensure_ascii=False))

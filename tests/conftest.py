@@ -122,3 +122,11 @@ def auditor(session, admin):
 @pytest.fixture
 def system():
     return SYSTEM
+
+
+@pytest.fixture(scope="session")
+def pdf_tools():
+    """poppler-utils and zbar-tools, to read issued PDFs back (tests/pdfcheck.py)."""
+    from pdfcheck import require_pdf_tools
+
+    require_pdf_tools()

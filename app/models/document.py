@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Column, ForeignKey, Integer, LargeBinary, String, Table
+from sqlalchemy import Column, ForeignKey, Integer, LargeBinary, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -44,6 +44,10 @@ class Document(Base):
     language: Mapped[str] = mapped_column(String(5))
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     sha256: Mapped[str] = mapped_column(String(64))
+    # What the document covers, as canonical JSON, and the short digest of it that its QR code
+    # carries: scanning the paper tells whether the record it points to is still the same.
+    content: Mapped[str | None] = mapped_column(Text)
+    digest: Mapped[str | None] = mapped_column(String(16))
     issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     lot_id: Mapped[int | None] = mapped_column(ForeignKey("intake_lots.id"), index=True)

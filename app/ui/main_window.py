@@ -30,11 +30,13 @@ from ..db import Database
 from ..i18n import _
 from ..models import User
 from ..paths import APP_NAME
+from ..services.documents import issued
 from .asset_detail import open_asset_by_scan
 from .idle_lock import DEFAULT_IDLE_MINUTES, IdleWatch, LockCover
 from .labels import database_kind_label, role_label
 from .pages import PAGES, PageSpec
 from .scanner import ScannerFilter, ScannerSettings
+from .verify_dialog import verify_scanned_code
 from .widgets import name_widget
 
 NAVIGATION_WIDTH = 220
@@ -158,6 +160,9 @@ class MainWindow(QMainWindow):
     def route_scan(self, code: str) -> None:
         if self.locked:
             return  # a locked desk takes no scans; the person signs in again first
+        if issued.is_document_code(code):  # a certificate's QR code: check it, from any page
+            self.verify_dialog = verify_scanned_code(self, self.database, code)
+            return
         page = self.stack.currentWidget()
         handler = getattr(page, "handle_scan", None)
         if handler is not None:

@@ -116,3 +116,28 @@ def test_dutch_ui_shows_dutch_navigation_labels(dutch, window):
 
 def test_dutch_status_bar_names_the_role_in_dutch(dutch, window):
     assert "Beheerder" in window.user_label.text()
+
+
+def test_scanning_a_certificate_qr_code_on_any_page_shows_whether_it_is_genuine(qtbot, english, window,
+                                                                               ui_database, admin):
+    from app.models import DocumentKind
+    from app.services.documents import issued
+    from app.services.uow import unit_of_work
+
+    content = {"devices": [{"tag": "CD00000013", "category": "Laptop", "model": "Dell Latitude 5420",
+                            "serial": "ABC123"}]}
+    with ui_database.session() as session:
+        with unit_of_work(session, admin, "issue_test", permission="demo.fill"):
+            number = issued.allocate_number(session, DocumentKind.HANDOVER_CERTIFICATE)
+            issued.store_document(session, admin, DocumentKind.HANDOVER_CERTIFICATE, number, "t",
+                                  b"%PDF", [], content=content)
+    window.route_scan(issued.qr_payload(number, issued.content_digest(content)))
+    dialog = window.verify_dialog
+    qtbot.waitExposed(dialog)
+    assert dialog.result.ok and "genuine" in dialog.findChild(QLabel, "verifyVerdict").text()
+    assert dialog.findChild(QAbstractItemView, "verifyDevices").model().index(0, 0).data() == "CD00000013"
+    dialog.close()
+
+    window.route_scan(issued.qr_payload(number, "000000000000"))
+    assert not window.verify_dialog.result.ok
+    assert "Do not accept it" in window.verify_dialog.findChild(QLabel, "verifyVerdict").text()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import string
 import sys
 from pathlib import Path
@@ -20,13 +19,13 @@ def placeholders(text: str) -> set[str]:
 
 
 def test_every_marked_string_has_a_dutch_translation():
-    catalog = json.loads(CATALOG.read_text(encoding="utf-8"))
+    catalog = i18n.load_catalog(CATALOG.parent, "nl")
     missing = {text: where for text, where in extract().items() if not catalog.get(text)}
     assert not missing, f"untranslated strings (python scripts/translations.py lists them): {missing}"
 
 
 def test_dutch_translations_keep_every_placeholder():
-    catalog = json.loads(CATALOG.read_text(encoding="utf-8"))
+    catalog = i18n.load_catalog(CATALOG.parent, "nl")
     broken = {k: v for k, v in catalog.items() if placeholders(k) != placeholders(v)}
     assert not broken
 
@@ -39,3 +38,12 @@ def test_the_language_switch_changes_domain_messages():
     english = str(err)
     assert dutch != english
     assert "CD00000013" in dutch and "CD00000013" in english
+
+
+def test_a_workflow_catalog_file_adds_to_the_main_one(tmp_path):
+    (tmp_path / "nl.json").write_text('{"Save": "Opslaan", "Close": "Sluit"}', encoding="utf-8")
+    (tmp_path / "nl").mkdir()
+    (tmp_path / "nl" / "handovers.json").write_text('{"Close": "Sluiten", "Hand over": "Overhandigen"}',
+                                                     encoding="utf-8")
+    merged = i18n.load_catalog(tmp_path, "nl")
+    assert merged == {"Save": "Opslaan", "Close": "Sluiten", "Hand over": "Overhandigen"}

@@ -1,0 +1,60 @@
+"""Command-line commands, one module per workflow, found here by `app.cli`.
+
+Each module in this package defines `register(groups)`; it adds its commands
+with `groups.command(...)` or under a shared group (`certificate`, `report`…)
+with `groups.group(...)`, and gives each command a handler through
+`set_defaults(handler=fn)`. A handler is `fn(session, args) -> exit code`;
+domain errors it raises are printed by `app.cli` as messages (exit 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..i18n import N_, _
+from ..models import User
+from ..services.errors import DomainError
+
+Handler = Callable[[Session, argparse.Namespace], int]
+
+
+class UnknownUser(DomainError):
+    message = N_("Unknown user: {name}.")
+
+
+def user_named(session: Session, name: str) -> User:
+    """The user a command acts as (`--actor`, `--issuer`…), by user name."""
+    user = session.scalar(select(User).where(User.username == name.strip().lower()))
+    if user is None:
+        raise UnknownUser(name=name)
+    return user
+
+
+class Groups:
+    """The top-level subcommands, so that two modules can share a group (`certificate verify`…)."""
+
+    def __init__(self, sub: argparse._SubParsersAction) -> None:
+        self._sub = sub
+        self._groups: dict[str, argparse._SubParsersAction] = {}
+
+    def command(self, name: str, help: str) -> argparse.ArgumentParser:
+        return self._sub.add_parser(name, help=help)
+
+    def group(self, name: str, help: str) -> argparse._SubParsersAction:
+        if name not in self._groups:
+            parser = self._sub.add_parser(name, help=help)
+            self._groups[name] = parser.add_subparsers(dest=f"{name.replace('-', '_')}_command",
+                                                       metavar=_("ACTION"), required=True)
+        return self._groups[name]
+
+
+def register_all(groups: Groups) -> None:
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        module.register(groups)
