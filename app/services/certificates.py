@@ -27,7 +27,7 @@ from ..models import (
 )
 from ..timefmt import local
 from . import sanitisation
-from .documents.issued import allocate_number, get_document, store_document
+from .documents.issued import allocate_number, content_digest, get_document, store_document
 from .documents.sanitisation_certificate import (
     TITLE,
     CertifiedMedium,
@@ -87,10 +87,26 @@ def issue_sanitisation_certificate(session: Session, actor, asset_ids: list[int]
         now = utcnow()
         kind = DocumentKind.SANITISATION_CERTIFICATE
         number = allocate_number(session, kind, today=local(now).date())
-        pdf = render_sanitisation_certificate(number, printed, actor, language=lang, issued_at=now)
+        content = _content(number, now, printed)
+        pdf = render_sanitisation_certificate(number, printed, actor, language=lang, issued_at=now,
+                                              digest=content_digest(content))
         title = f"{translate(TITLE, lang)}: {', '.join(a.tag for a in assets)}"
-        document = store_document(session, actor, kind, number, title, pdf, assets, language=lang)
+        document = store_document(session, actor, kind, number, title, pdf, assets, language=lang,
+                                  content=content)
     return document
+
+
+def _content(number: str, issued_at, printed: list[tuple[Asset, list[CertifiedMedium]]]) -> dict:
+    """What the certificate says, for its QR digest and for verification."""
+    return {"kind": DocumentKind.SANITISATION_CERTIFICATE.value, "number": number,
+            "issued_at": issued_at.isoformat(),
+            "devices": [{"tag": asset.tag, "category": asset.category.value,
+                         "model": " ".join(filter(None, (asset.manufacturer, asset.model))),
+                         "serial": asset.serial,
+                         "media": [{"serial": m.record.media_serial, "method": m.record.method.value,
+                                    "outcome": m.record.outcome.value, "operator": m.operator,
+                                    "verifier": m.verifier} for m in media]}
+                        for asset, media in printed]}
 
 
 def _with_names(session: Session, certified: list[tuple[Asset, list[SanitisationRecord]]]

@@ -116,8 +116,8 @@ def document_count(session) -> int:
     return session.scalar(select(func.count()).select_from(Document))
 
 
-def test_the_qr_code_scans_back_as_the_certificate_number(session, technician, laptop, pdf_tools,
-                                                          tmp_path):
+def test_the_qr_code_scans_back_and_verifies_the_certificate(session, technician, laptop, pdf_tools,
+                                                             tmp_path):
     document = issue(session, technician, laptop)
     pdf = write(document, tmp_path)
     subprocess.run(["pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", str(pdf),
@@ -125,7 +125,9 @@ def test_the_qr_code_scans_back_as_the_certificate_number(session, technician, l
     (png,) = tmp_path.glob("page-*.png")
     scanned = subprocess.run(["zbarimg", "-q", "--raw", "-Sdisable", "-Sqrcode.enable", str(png)],
                              capture_output=True, text=True, check=True).stdout
-    assert scanned.splitlines() == [f"CERT:{document.number}"]
+    assert scanned.splitlines() == [f"CERT:{document.number}:{document.digest}"]
+    result = issued.verify_code(session, scanned.strip())
+    assert result.ok and [d["tag"] for d in result.covered] == [laptop.tag]
 
 
 def test_the_certificate_lists_device_media_methods_and_both_people(session, technician, laptop,

@@ -102,7 +102,7 @@ class _Page:
 def render_sanitisation_certificate(
         number: str, assets_with_records: Sequence[tuple[Asset, Sequence[CertifiedMedium]]],
         issued_by: User, language: str | None = None, organisation: str = "Provincie",
-        issued_at: dt.datetime | None = None) -> bytes:
+        issued_at: dt.datetime | None = None, digest: str | None = None) -> bytes:
     page = _Page(language or current_language())
     t = page.t
     media = [m for _, ms in assets_with_records for m in ms]
@@ -114,7 +114,7 @@ def render_sanitisation_certificate(
         Paragraph(t(TITLE), page.title),
         Spacer(1, 3 * mm),
         _head(page, number, issued_at or utcnow(), organisation, issued_by,
-              len(assets_with_records), len(media)),
+              len(assets_with_records), len(media), digest),
         Spacer(1, 4 * mm),
         # the name of the standard is never broken over two lines
         Paragraph(intro.replace(STANDARD, STANDARD.replace(" ", "&nbsp;")), page.body),
@@ -136,7 +136,7 @@ def render_sanitisation_certificate(
 
 
 def _head(page: _Page, number: str, issued_at: dt.datetime, organisation: str, issued_by: User,
-          devices: int, media: int) -> Table:
+          devices: int, media: int, digest: str | None = None) -> Table:
     """Number, date, organisation and counts on the left, the QR code on the right."""
     fields = [
         (N_("Certificate number"), f"<b>{escape(number)}</b>"),
@@ -152,7 +152,7 @@ def _head(page: _Page, number: str, issued_at: dt.datetime, organisation: str, i
     fields_table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                       ("LEFTPADDING", (0, 0), (0, -1), 0),
                                       ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
-    head = Table([[fields_table, _qr(qr_payload(number), 32 * mm)]],
+    head = Table([[fields_table, _qr(qr_payload(number, digest), 32 * mm)]],
                  colWidths=[WIDTH - qr_width, qr_width])
     head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
