@@ -34,9 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help=_("fill the database with realistic demo data"))
     demo.add_argument("--assets", type=int, default=1000, metavar="N", help=_("number of devices"))
     demo.add_argument("--seed", type=int, default=1, metavar="S", help=_("random seed (same seed, same data)"))
+    demo.add_argument("--devices-only", action="store_true",
+                      help=_("only devices, no requests, sale rounds or disposal batches"))
 
-    user = sub.add_parser("user", help=_("manage users"))
-    user_sub = user.add_subparsers(dest="user_command", metavar=_("ACTION"), required=True)
+    user_sub = groups.group("user", _("manage users"))
     add = user_sub.add_parser("add", help=_("add a user; the password is read from standard input"))
     add.add_argument("name", help=_("user name (used to sign in)"))
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
@@ -179,6 +180,8 @@ def _run(args, url: str) -> int:
 
                 counts = demo.fill(session, SYSTEM, args.assets, seed=args.seed, progress=progress)
                 print(file=sys.stderr)
+                if not args.devices_only:
+                    counts = demo.workflows(session, SYSTEM, seed=args.seed)
                 for status, n in sorted(counts.items()):
                     print(f"{status:20} {n:7}")
                 print(_("Demo users: “technieker” and “manager”, password “{password}”.",

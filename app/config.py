@@ -25,6 +25,7 @@ class Settings:
     site_name: str = "Centraal ICT-magazijn"
     label_printer: str | None = None
     extra: dict = field(default_factory=dict)
+    ldap: dict = field(default_factory=dict)  # directory sign-in (services/ldap_auth.DirectoryConfig); empty: off
 
     @classmethod
     def path(cls) -> Path:

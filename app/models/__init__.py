@@ -15,11 +15,18 @@ from .bench import (
 )
 from .count import CountFinding, CountResolution, StockCount, StockCountLine
 from .document import Document, DocumentKind, document_assets
+from .disposal import (  # noqa: F401 (end of life: processors, disposal batches)
+    CertificationScheme, DisposalBatch, DisposalItem, DisposalStatus, DisposalWeighing,
+    ProcessorCertificate, ProcessorCertification, WasteStream)
 from .enums import AssetStatus, Category, Grade, MediumKind, PartyType, Role
+from .handover import (  # noqa: F401 (second life: requests, batches)
+    BatchStatus, HandoverBatch, HandoverItem, HandoverRequest, RequestLine, RequestStatus)
 from .location import Location
 from .lot import IntakeLot
 from .party import Party
-from .user import User
+from .sales import (  # noqa: F401 (staff resale: staff members, rounds, items, interest)
+    ItemStatus, PaymentMethod, RoundStatus, SaleInterest, SaleItem, SaleRound, StaffMember)
+from .user import SignInThrottle, User
 
 __all__ = [
     "Asset", "AssetStatus", "AuditEvent", "AuditHead", "Base", "Category", "Counter",

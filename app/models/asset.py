@@ -37,6 +37,11 @@ class Asset(Base):
         Index("ix_assets_status_changed", "status", "status_changed_at"),
         Index("ix_assets_category", "category"),
         Index("ix_assets_model", "model"),
+        # The inventory's walks by grade and by age, and the dashboard's stock per status and
+        # category (read from the index alone); id last, so PostgreSQL reads them in page order.
+        Index("ix_assets_grade", "grade", "id"),
+        Index("ix_assets_purchase_date", "purchase_date", "id"),
+        Index("ix_assets_status_category", "status", "category"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,7 +20,9 @@ GENESIS_HASH = "0" * 64
 
 class AuditEvent(Base):
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_entity", "entity_type", "entity_id"),)
+    __table_args__ = (Index("ix_audit_events_entity", "entity_type", "entity_id"),
+                      # the dashboard's receipts per month: one action over a period
+                      Index("ix_audit_events_action_time", "action", "occurred_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, unique=True)

@@ -27,6 +27,10 @@ from sqlalchemy.orm import Session
 from ..i18n import N_, _
 from ..models import (
     GENESIS_HASH,
+    HandoverBatch,
+    HandoverItem,
+    HandoverRequest,
+    RequestLine,
     Asset,
     AuditEvent,
     ChecklistResult,
@@ -59,12 +63,32 @@ AUDITED: dict[type, str] = {
     SparePart: "part",
     StockCount: "count",
     StockCountLine: "count_line",
+    HandoverRequest: "handover_request",
+    RequestLine: "handover_request_line",
+    HandoverBatch: "handover_batch",
+    HandoverItem: "handover_item",
 }
+from ..models import disposal as _disposal  # noqa: E402 (end of life, issue 7)
+
+AUDITED.update({_disposal.ProcessorCertification: "certification",
+                _disposal.DisposalBatch: "disposal_batch", _disposal.DisposalItem: "disposal_item",
+                _disposal.DisposalWeighing: "disposal_weighing",
+                _disposal.ProcessorCertificate: "processor_certificate"})
+from ..models import sales as _sales  # noqa: E402 (staff resale, issue 6)
+
+AUDITED.update({_sales.StaffMember: "staff_member", _sales.SaleRound: "sale_round",
+                _sales.SaleItem: "sale_item", _sales.SaleInterest: "sale_interest"})
 # Bookkeeping columns that change with every write and say nothing by themselves.
 NOT_RECORDED = {"version", "updated_at", "updated_by_id", "created_at", "serial_normalised",
                 "pdf"}  # a document's bytes are recorded by their sha256
 # Columns whose value must never be copied into the trail.
-SECRET = {"password_hash"}
+SECRET = {"password_hash",
+          # personal data (GDPR): the trail says that a name or address changed, never what it
+          # is, so pseudonymising the row after the retention period leaves no copy behind
+          "full_name", "email", "phone", "contact_name", "staff_number"}
+# Set in session.info by a privacy purge: its events say which columns were overwritten, not
+# their old values (a purge also overwrites columns that are otherwise recorded, like a name).
+PRIVACY_PURGE_KEY = "privacy_purge"
 SECRET_PLACEHOLDER = "•••"
 
 CTX_KEY = "audit_context"
@@ -137,14 +161,13 @@ def _entity_ref(obj: object) -> str | None:
     return None
 
 
-def _changes(obj: object, kind: str) -> dict[str, list]:
+def _changes(obj: object, kind: str, masked: bool = False) -> dict[str, list]:
     state = inspect(obj)
     out: dict[str, list] = {}
     for col_attr in state.mapper.column_attrs:
         key = col_attr.key
         if key in NOT_RECORDED or key == "id":
             continue
-        hist = state.attrs[key].history
         if kind == "insert":
             new = getattr(obj, key)
             if new is None:
@@ -153,13 +176,14 @@ def _changes(obj: object, kind: str) -> dict[str, list]:
         elif kind == "delete":
             old, new = getattr(obj, key), None
         else:
+            hist = state.attrs[key].history  # only here: an import inserts 100 000 rows
             if not hist.has_changes():
                 continue
             old = hist.deleted[0] if hist.deleted else None
             new = hist.added[0] if hist.added else None
             if _plain(old) == _plain(new):
                 continue
-        if key in SECRET:
+        if key in SECRET or masked:
             old = SECRET_PLACEHOLDER if old is not None else None
             new = SECRET_PLACEHOLDER if new is not None else None
         out[key] = [_plain(old), _plain(new)]
@@ -193,7 +217,7 @@ def _record(session: Session, _ctx) -> None:
     # holds the old values; the events go in on the same connection and transaction.
     rows = []
     for kind, entity_type, obj in _audited(session):
-        changes = _changes(obj, kind)
+        changes = _changes(obj, kind, masked=bool(session.info.get(PRIVACY_PURGE_KEY)))
         if kind == "update" and not changes:
             continue
         rows.append((kind, entity_type, obj, changes))
@@ -302,3 +326,11 @@ def history(session: Session, entity_type: str, entity_id: int) -> list[AuditEve
 
 def event_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+
+
+def verify_chain_as(session: Session, actor) -> ChainReport:
+    """`verify_chain` for a signed-in user: managers, auditors and administrators (audit.verify)."""
+    from .permissions import require
+
+    require(actor, "audit.verify")
+    return verify_chain(session)

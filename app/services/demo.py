@@ -213,3 +213,24 @@ def fill(session: Session, actor, n_assets: int, seed: int = 1,
         if progress:
             progress(i + 1, n_assets)
     return counts
+
+
+def workflows(session: Session, actor, seed: int = 1) -> dict[str, int]:
+    """The workflows on top of `fill`'s devices: more users, a school's request for 10 laptops,
+    sale rounds for staff, disposal batches with certificates. Returns the devices per state after."""
+    from sqlalchemy import func
+
+    from ..models import Asset
+    from . import disposal, handovers, sales
+
+    require(actor, "demo.fill")
+    rng = random.Random(seed)
+    manager = _user(session, actor, "manager", "Marc Manager", Role.MANAGER)
+    auth.demo_users(session, actor, rng)
+    handovers.demo_handovers(session, manager, rng)
+    ready = session.scalar(select(func.count()).select_from(Asset).where(Asset.status == "ready"))
+    if ready >= 4:  # half of the ready stock at most: some stays on show as ready
+        sales.demo_sales(session, manager, rng, devices=min(20, ready // 2))
+    disposal.demo_disposal(session, actor, rng)
+    return {status.value: n for status, n in
+            session.execute(select(Asset.status, func.count()).group_by(Asset.status))}

@@ -231,16 +231,18 @@ def receive(session: Session, actor, lot_id: int, form: DeviceForm) -> Asset:
     )
 
 
-def take_back(session: Session, actor, lot_id: int, asset_id: int) -> Asset:
-    """A device back after its second life joins this lot and awaits disposal."""
+def take_back(session: Session, actor, lot_id: int, asset_id: int, for_checks: bool = False) -> Asset:
+    """A device back after its second life joins this lot: it awaits disposal, or (`for_checks`)
+    goes back to received for another check at the bench. The transition is the return's record
+    in the device's history, after its handover."""
     lot = _open_lot(session, lot_id)
-    with unit_of_work(session, actor, "return_after_second_life",
-                      permission="lifecycle.return_after_second_life"):
+    transition = "return_for_checks" if for_checks else "return_after_second_life"
+    with unit_of_work(session, actor, transition, permission=f"lifecycle.{transition}"):
         asset = session.get(Asset, asset_id)
         if asset is None:
             raise NotFound(what=str(asset_id))
         asset.intake_lot_id = lot.id
-        lifecycle.enter(session, asset, "return_after_second_life", actor)
+        lifecycle.enter(session, asset, transition, actor)
     return asset
 
 

@@ -27,10 +27,8 @@ with their counts (`Statistics`), so "lati" becomes `model IN (…)` on the
 model index. The counts are built once (off the GUI thread) and kept up to
 date from the audit trail, which records every change of an asset.
 
-No index or table is added for this: the schema must equal the models
-(tests/unit/test_db.py compares them), and the models are not this
-module's to change. Sorting by age (purchase date) is the one order
-without an index; it reads the filtered rows and sorts them.
+Age is walked like the serial: the devices with a purchase date along its
+index (migration 0006), then those without one.
 """
 
 from __future__ import annotations
@@ -725,6 +723,7 @@ class _Groups:
     order: Callable[[object], object]  # where a value sits in the display order
     within: list
     replaces: frozenset[str]  # filters the choice of groups already applies
+    optional: object = None  # for column None: the column walked, rows without a value last
 
 
 def _groups(session: Session, f: _Filters, need: _Stats) -> _Groups:
@@ -763,7 +762,9 @@ def _groups(session: Session, f: _Filters, need: _Stats) -> _Groups:
         values = sorted((i for i in c[what] if not chosen or i in chosen),
                         key=rank)
         return _Groups(column, values, rank, by_id, frozenset({what}))
-    return _Groups(None, [True, False], lambda has_serial: not has_serial, [], frozenset())
+    # Serial and age: the rows with a value along the column's index, then those without.
+    optional = A.c.purchase_date if q.sort == SortColumn.AGE else A.c.serial_normalised
+    return _Groups(None, [True, False], lambda has_value: not has_value, [], frozenset(), optional)
 
 
 def _walk(session: Session, f: _Filters, stats: _Stats, after: tuple | None,
@@ -791,9 +792,9 @@ def _walk(session: Session, f: _Filters, stats: _Stats, after: tuple | None,
     rows: list = []
     for position in range(start, len(values)):
         value = values[position]
-        if g.column is None:  # the serial walk
-            cols = [A.c.serial_normalised, A.c.id] if value else [A.c.id]
-            where = [A.c.serial_normalised.is_not(None) if value else A.c.serial_normalised.is_(None)]
+        if g.column is None:  # the serial or age walk
+            cols = [g.optional, A.c.id] if value else [A.c.id]
+            where = [g.optional.is_not(None) if value else g.optional.is_(None)]
         else:
             cols = g.within
             where = [g.column.is_(None) if value is None else g.column == value]
@@ -810,7 +811,7 @@ def _walk(session: Session, f: _Filters, stats: _Stats, after: tuple | None,
         return [], None
     value, last = rows[-1]
     if g.column is None:
-        key = (value, last.serial_normalised, last.id) if value else (value, last.id)
+        key = (value, getattr(last, g.optional.name), last.id) if value else (value, last.id)
     elif q.sort == SortColumn.STATUS:
         key = (value, last.status_changed_at, last.id)
     else:
@@ -849,8 +850,6 @@ def _plan(session: Session, f: _Filters, stats: _Stats,
     best = min(est, key=est.get) if est else None
     if best is not None and est[best] <= few:
         return "sort", best, est
-    if f.q.sort == SortColumn.AGE:  # no index gives this order: read the filtered rows
-        return "sort", _worth_its_index(best, est, stats), est
     return "walk", best, est
 
 

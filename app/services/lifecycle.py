@@ -109,6 +109,7 @@ TRANSITIONS: dict[str, Transition] = {
            _data_destroyed),
         _t("return_after_second_life", {S.TRANSFERRED, S.SOLD}, S.AWAITING_DISPOSAL,
            N_("take back after its second life")),
+        _t("return_for_checks", {S.TRANSFERRED, S.SOLD}, S.RECEIVED, N_("take back for another check")),
         _t("dispose", {S.AWAITING_DISPOSAL}, S.DISPOSED, N_("dispose"), _data_recorded),
     )
 }
@@ -175,11 +176,36 @@ def enter(session: Session, asset: Asset, name: str, actor, ctx: dict | None = N
         session.info.pop(audit.LIFECYCLE_KEY, None)
 
 
+def enter_many(session: Session, assets: list[Asset], name: str, actor,
+               ctx: dict | None = None) -> None:
+    """`enter` for many assets with one flush: the same checks per asset, one audit event each.
+
+    Every asset is checked before any is changed, so a refusal changes nothing (and the
+    caller's unit of work rolls back what it added).
+    """
+    checked = [check(session, asset, name, ctx) for asset in assets]
+    if not checked:
+        return
+    session.info[audit.LIFECYCLE_KEY] = True
+    try:
+        now = utcnow()
+        for asset, t in zip(assets, checked, strict=True):
+            asset.status = t.target
+            asset.status_changed_at = now
+            asset.updated_by_id = actor.id
+            if name in ("transfer", "sell"):
+                asset.recipient_id = ctx["recipient"].id
+        session.flush()
+    finally:
+        session.info.pop(audit.LIFECYCLE_KEY, None)
+
+
 def apply(session: Session, actor, asset_id: int, name: str, *,
           expected_version: int | None = None, **ctx) -> Asset:
     """Service: apply one transition to one asset, as one transaction with one audit event."""
     with unit_of_work(session, actor, name, permission=f"lifecycle.{name}"):
-        asset = session.get(Asset, asset_id)
+        # Row lock (PostgreSQL) + fresh values: a second desk waits, then sees the new status.
+        asset = session.get(Asset, asset_id, with_for_update=True, populate_existing=True)
         if asset is None:
             raise NotFound(what=str(asset_id))
         if expected_version is not None and asset.version != expected_version:

@@ -41,6 +41,30 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # stock counts: technicians count, managers resolve what does not match
     "count.manage": frozenset({T, M}),
     "count.resolve": frozenset({M}),
+    # second life: managers take requests and accept proposals; technicians scan at the desk
+    "handover.request": frozenset({M}),
+    "handover.reserve": frozenset({M}),
+    "handover.cancel": frozenset({M}),
+    "handover.scan": frozenset({T, M}),
+    "handover.complete": frozenset({T, M}),
+    "lifecycle.return_for_checks": frozenset({T, M}),
+    # end of life: managers open and close disposal batches, technicians scan devices into them
+    "disposal.open": frozenset({M}),
+    "disposal.scan": frozenset({T, M}),
+    "disposal.close": frozenset({M}),
+    "disposal.attach": frozenset({M}),
+    "report.weee": frozenset({M, AU}),
+    # staff resale: managers run rounds, prices and payments; the desk registers interest and
+    # hands paid devices over; personal data of staff only for those who need it
+    "sales.read": frozenset({T, M, AU}),
+    "sales.manage": frozenset({M}),
+    "sales.price_override": frozenset({M}),  # and a second manager confirms (four eyes)
+    "sales.interest": frozenset({T, M}),
+    "sales.payment": frozenset({M}),
+    "sales.hand_over": frozenset({T, M}),
+    "staff.manage": frozenset({M}),
+    "staff.read": frozenset({M, AU}),
+    "privacy.purge": frozenset({M, AD}),
     # reference data
     "party.manage": frozenset({M, AD}),
     "location.manage": frozenset({M, AD}),
@@ -50,6 +74,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "audit.verify": frozenset({M, AU, AD}),
     # administration
     "user.manage": frozenset({AD}),
+    "account.password": frozenset({T, M, AU, AD}),  # one's own password, the current one asked first
     "demo.fill": frozenset({AD}),
 }
 

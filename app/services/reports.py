@@ -49,6 +49,7 @@ from ..models import Asset, AssetStatus, AuditEvent, Category, Party, PartyType,
 from ..paths import RESOURCES
 from ..timefmt import BRUSSELS, format_local
 from .errors import ValidationError
+from .inventory import DEFAULT_STALE_DAYS, STALE_STATUSES
 from .permissions import require
 
 S = AssetStatus
@@ -545,6 +546,31 @@ def recycling_weight(session: Session, actor, period: Period) -> RecyclingWeight
 
 
 @dataclass(frozen=True)
+class StaleStock:
+    """Devices ready or received for longer than the threshold: stock nobody is moving on."""
+
+    days: int  # the threshold (setting `stale_days`)
+    received: int
+    ready: int
+
+    @property
+    def devices(self) -> int:
+        return self.received + self.ready
+
+
+def stale_stock(session: Session, actor, days: int = DEFAULT_STALE_DAYS,
+                now: dt.datetime | None = None) -> StaleStock:
+    """Stale stock now, as the inventory flags it (served by the status/date index)."""
+    require(actor, PERMISSION)
+    cutoff = (now or utcnow()) - dt.timedelta(days=days)
+    counts = dict(session.execute(
+        select(Asset.status, func.count())
+        .where(Asset.status.in_(sorted(STALE_STATUSES)), Asset.status_changed_at < cutoff)
+        .group_by(Asset.status)).all())
+    return StaleStock(days, counts.get(S.RECEIVED, 0), counts.get(S.READY, 0))
+
+
+@dataclass(frozen=True)
 class Figures:
     period: Period
     generated_at: dt.datetime
@@ -555,6 +581,7 @@ class Figures:
     days_to_exit: DaysToExit
     recycling: RecyclingWeight
     co2e: Co2eAvoided
+    stale: StaleStock
 
     @property
     def received_total(self) -> int:
@@ -565,13 +592,17 @@ class Figures:
         return sum(c.count for c in self.stock)
 
 
-def figures(session: Session, actor, period: Period) -> Figures:
-    """Every figure of the Reports page for one period (the exits are read once)."""
+def figures(session: Session, actor, period: Period,
+            stale_days: int = DEFAULT_STALE_DAYS) -> Figures:
+    """Every figure of the Reports page for one period (the exits are read once).
+    Stock and stale stock are "now", whatever the period."""
     groups = exit_groups(session, actor, period)
-    return Figures(period, utcnow(), received_per_month(session, actor, period),
+    now = utcnow()
+    return Figures(period, now, received_per_month(session, actor, period),
                    stock_by_status_and_category(session, actor), _second_life_of(groups),
                    _destinations_of(groups), _days_to_exit_of(groups),
-                   recycling_weight(session, actor, period), _co2e_of(groups))
+                   recycling_weight(session, actor, period), _co2e_of(groups),
+                   stale_stock(session, actor, stale_days, now))
 
 
 # --- export ----------------------------------------------------------------------------
@@ -596,6 +627,11 @@ def export_rows(data: Figures) -> list[tuple]:
         rows.append((_("Stock now by status and category"),
                      f"{status_label(c.status)} / {category_name(c.category)}", c.count, devices, ""))
     rows.append((_("Stock now by status and category"), _("Total"), data.stock_total, devices, ""))
+    stale = data.stale
+    figure = _("Stale stock (more than {days} days ready or received)", days=stale.days)
+    rows += [(figure, status_label(S.RECEIVED), stale.received, devices, ""),
+             (figure, status_label(S.READY), stale.ready, devices, ""),
+             (figure, _("Total"), stale.devices, devices, "")]
     sl = data.second_life
     figure = _("Second-life rate")
     rows += [(figure, _("Handed over or sold"), sl.reused, devices, ""),

@@ -30,6 +30,18 @@ class ConflictingWrite(DomainError):
     message = N_("This conflicts with a record that was just saved elsewhere ({detail}). Nothing was saved.")
 
 
+class TransientConflict(DomainError):
+    """A deadlock or serialization failure: the whole action may run again (services/retry.py)."""
+
+    message = N_("Another desk was saving the same records at the same moment. Nothing was saved; "
+                 "try again.")
+
+
+# PostgreSQL: serialization_failure, deadlock_detected. SQLite: busy/locked after the busy timeout.
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01"})
+SQLITE_BUSY_TEXTS = ("database is locked", "database table is locked", "database is busy")
+
+
 @contextmanager
 def unit_of_work(session: Session, actor, action: str, permission: str | None = None) -> Iterator[Session]:
     require(actor, permission or action)
@@ -50,6 +62,8 @@ def unit_of_work(session: Session, actor, action: str, permission: str | None = 
         raise ConflictingWrite(detail=str(err.orig).splitlines()[0][:200]) from err
     except (sa_exc.OperationalError, sa_exc.InterfaceError) as err:
         session.rollback()
+        if is_transient(err):
+            raise TransientConflict() from err
         if err.connection_invalidated or _is_disconnect(err):
             raise DatabaseUnavailable(detail=str(err.orig).splitlines()[0][:200]) from err
         raise
@@ -58,6 +72,22 @@ def unit_of_work(session: Session, actor, action: str, permission: str | None = 
         raise
     finally:
         session.info.pop(audit.CTX_KEY, None)
+
+
+def is_transient(err: BaseException) -> bool:
+    """True for a failure that rolled the whole transaction back and may succeed if run again."""
+    if not isinstance(err, sa_exc.DBAPIError) or err.connection_invalidated:
+        return False
+    if getattr(err.orig, "sqlstate", None) in TRANSIENT_SQLSTATES:
+        return True
+    return any(t in str(err.orig).lower() for t in SQLITE_BUSY_TEXTS)
+
+
+def unavailable(err: BaseException) -> DatabaseUnavailable | None:
+    """The message for a lost connection, also for reads made outside a unit of work."""
+    if isinstance(err, sa_exc.DBAPIError) and (err.connection_invalidated or _is_disconnect(err)):
+        return DatabaseUnavailable(detail=str(err.orig).splitlines()[0][:200])
+    return None
 
 
 def _is_disconnect(err: sa_exc.DBAPIError) -> bool:

@@ -108,6 +108,9 @@ def run_gui(database_url: str | None) -> int:
         QMessageBox.critical(None, APP_NAME, _("{app} cannot start.", app=APP_NAME) + "\n\n"
                              + (problem or ""))
         return 1
+    from ..services.backup import startup_backup
+
+    startup_backup(database.engine, settings)  # single-desk SQLite: at most once a day
     try:
         user = sign_in(database)
         if user is None:

@@ -58,6 +58,7 @@ DIRECT_ACTIONS: dict[str, str | None] = {
 # Actions that need their workflow's screen (a checklist, a recipient, a certificate…).
 ACTION_PAGES = {
     "announce": "intake", "receive": "intake", "return_after_second_life": "intake",
+    "return_for_checks": "intake", "release": "handovers",
     "pass_checks": "refurbishment", "fail_checks": "refurbishment",
     "reserve": "handovers", "transfer": "handovers", "sell": "sales", "dispose": "disposal",
 }

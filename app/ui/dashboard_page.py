@@ -59,7 +59,7 @@ from ..config import Settings
 from ..db import Database
 from ..i18n import N_, _
 from ..models import Category, User
-from ..services import reports
+from ..services import inventory, reports
 from ..services.documents.intake_receipt import category_name
 from ..services.errors import DatabaseUnavailable, DomainError
 from ..services.lifecycle import status_label
@@ -70,6 +70,7 @@ log = logging.getLogger(__name__)
 
 ACCENT = "#1f5f8b"
 GREY = "#8a8f98"
+WARNING = "#b35900"  # stale stock: something to act on, not an alarm
 DESTINATION_COLOURS = {"internal": ACCENT, "schools": "#3a9d5d", "charities": "#e0a030",
                        "staff": "#8e5ea2", "recycling": GREY, "other": "#c0c4ca"}
 CATEGORY_COLOURS = {Category.LAPTOP: ACCENT, Category.DESKTOP: "#4f8fc0",
@@ -84,7 +85,9 @@ QFrame[tile="true"] {{
     border: 1px solid #d0d7de;
     border-radius: 6px;
 }}
+QFrame[link="true"]:hover, QFrame[link="true"]:focus {{ border: 1px solid {ACCENT}; }}
 QLabel[role="tileValue"] {{ font-size: 21pt; font-weight: 600; color: {ACCENT}; }}
+QLabel[role="tileValue"][warning="true"] {{ color: {WARNING}; }}
 QLabel[role="tileCaption"] {{ font-size: 9.5pt; color: #1b1f23; }}
 QLabel[role="tileNote"] {{ font-size: 8.5pt; color: #57606a; }}
 QLabel[role="panelTitle"] {{ font-size: 11pt; font-weight: 600; color: #1b1f23; }}
@@ -195,6 +198,29 @@ class KpiTile(QFrame):
         self.setToolTip(tooltip)
 
 
+class LinkTile(KpiTile):
+    """A tile that leads somewhere: click it, or Enter / Space when it has the focus."""
+
+    activated = Signal()
+
+    def __init__(self, object_name: str, caption: str) -> None:
+        super().__init__(object_name, caption)
+        self.setProperty("link", True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            self.activated.emit()
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.activated.emit()
+            return
+        super().keyPressEvent(event)
+
+
 def _chart(title: str) -> tuple[QChart, QChartView]:
     chart = QChart()
     chart.setTitle(title)
@@ -265,15 +291,16 @@ class _FiguresJob(QRunnable):
     """Reads the figures in its own session, on a pool thread."""
 
     def __init__(self, generation: int, database: Database, user: User,
-                 period: reports.Period) -> None:
+                 period: reports.Period, stale_days: int) -> None:
         super().__init__()
         self.generation, self.database, self.user, self.period = generation, database, user, period
+        self.stale_days = stale_days
         self.signals = _Signals()
 
     def run(self) -> None:
         try:
             with self.database.session() as session:
-                data = reports.figures(session, self.user, self.period)
+                data = reports.figures(session, self.user, self.period, self.stale_days)
         except DomainError as err:
             self.signals.failed.emit(self.generation, str(err))
         except SQLAlchemyError as err:
@@ -290,12 +317,14 @@ class DashboardPage(QWidget):
     """Page key "reports". `reload()` reads the figures again; `figures` holds the last ones."""
 
     loaded = Signal()
+    stale_stock_requested = Signal()  # show the stale stock in the inventory
 
     def __init__(self, database: Database, user: User, settings: Settings | None = None) -> None:
         super().__init__()
         self.database = database
         self.user = user
         self.settings = settings
+        self.stale_days = inventory.stale_days(settings.extra if settings else None)
         self.figures: reports.Figures | None = None
         self._generation = 0
         self._loading = False
@@ -336,7 +365,9 @@ class DashboardPage(QWidget):
             "recycling": KpiTile("tileRecycling", _("sent to recycling")),
             "co2e": KpiTile("tileCo2e", _("CO2e avoided by reuse")),
             "stock": KpiTile("tileStock", _("devices in stock now")),
+            "stale": LinkTile("tileStale", _("stale stock")),
         }
+        self.tiles["stale"].activated.connect(self.stale_stock_requested)
         tiles = QHBoxLayout()
         tiles.setSpacing(10)
         for tile in self.tiles.values():
@@ -417,7 +448,8 @@ class DashboardPage(QWidget):
         self._loading = True
         self.export_button.setEnabled(False)
         self.status.setText(_("Calculating the figures…"))
-        job = _FiguresJob(self._generation, self.database, self.user, self.current_period())
+        job = _FiguresJob(self._generation, self.database, self.user, self.current_period(),
+                          self.stale_days)
         job.signals.done.connect(self._show_figures)
         job.signals.failed.connect(self._show_failure)
         self._jobs[self._generation] = job  # keep the signals alive until they fire
@@ -479,6 +511,15 @@ class DashboardPage(QWidget):
         t["co2e"].show_value(kg_text(co2e.kg), self._source_line(co2e, short=True),
                              self._sources_tooltip(co2e))
         t["stock"].show_value(number(data.stock_total), _("now, whatever the period"))
+        stale = data.stale
+        t["stale"].value.setProperty("warning", stale.devices > 0)
+        t["stale"].value.style().polish(t["stale"].value)
+        t["stale"].show_value(
+            number(stale.devices),
+            _("ready or received > {days} days", days=stale.days),
+            _("{received} received, {ready} ready for more than {days} days.\n"
+              "Click to show them in the inventory.", received=number(stale.received),
+              ready=number(stale.ready), days=stale.days))
 
     def _source_line(self, co2e: reports.Co2eAvoided, short: bool = False) -> str:
         text = _("source: {publishers}", publishers=co2e.factors.publishers())

@@ -13,6 +13,7 @@ import logging
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QFrame,
@@ -128,6 +129,10 @@ class IntakePage(ScanPageMixin, QWidget):
         self.preview_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.preview_button.clicked.connect(self.preview_lot_labels)
         extra_row = QHBoxLayout()  # a second row: the first one is full on a 1280-pixel screen
+        self.returns_for_checks = QCheckBox(_("Returned devices: another check, not disposal"))
+        name_widget(self.returns_for_checks, "returnsForChecks", self.returns_for_checks.text())
+        self.returns_for_checks.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        extra_row.addWidget(self.returns_for_checks)
         extra_row.addStretch(1)
         extra_row.addWidget(self.preview_button)
         self.sheet_button = QPushButton(_("Command sheet"))
@@ -273,12 +278,17 @@ class IntakePage(ScanPageMixin, QWidget):
         self.scan_entry.setFocus()
 
     def _take_back(self, asset: Asset, message: str) -> None:
-        ok, back = self._call(lambda s: intake.take_back(s, self.user, self.lot.id, asset.id))
+        # A scan at scanner speed must not wait for a question: the desk says beforehand where
+        # returned devices go (the tick box), and the message says where this one went.
+        for_checks = self.returns_for_checks.isChecked()
+        ok, back = self._call(lambda s: intake.take_back(s, self.user, self.lot.id, asset.id,
+                                                         for_checks=for_checks))
         if ok:
             self._refresh_lot()
             self.changed.emit("asset")
-            self._good(back.tag, _("{tag} taken back after its second life: awaiting disposal.",
-                                   tag=back.tag))
+            self._good(back.tag, _("{tag} taken back for another check: received.", tag=back.tag)
+                       if for_checks else
+                       _("{tag} taken back after its second life: awaiting disposal.", tag=back.tag))
 
     def _print_label(self, asset: Asset) -> str:
         from ..services.documents.labels import LabelData

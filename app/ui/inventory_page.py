@@ -406,7 +406,7 @@ class InventoryPage(ScanPageMixin, QWidget):
         if query != self.model.query:
             self.model.set_query(query)
 
-    def clear_filters(self) -> None:
+    def clear_filters(self, *, apply: bool = True) -> None:
         widgets = (self.status_filter, self.category_filter, self.grade_filter, self.location_filter,
                    self.origin_filter, self.age_filter, self.data_filter, self.stale_filter, self.search)
         for widget in widgets:
@@ -422,6 +422,15 @@ class InventoryPage(ScanPageMixin, QWidget):
         self.search.clear()
         for widget in widgets:
             widget.blockSignals(False)
+        if apply:
+            self.apply_filters()
+
+    def show_stale_stock(self) -> None:
+        """Only the stale stock, every other filter off (the dashboard's "stale stock" tile)."""
+        self.clear_filters(apply=False)
+        self.stale_filter.blockSignals(True)
+        self.stale_filter.setChecked(True)
+        self.stale_filter.blockSignals(False)
         self.apply_filters()
 
     def show_location(self, location_id: int) -> bool:

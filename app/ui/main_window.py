@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
             self.navigation.addItem(item)
             self.stack.addWidget(spec.build(database, user, self.settings))
         self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self._connect_pages()
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -118,6 +119,14 @@ class MainWindow(QMainWindow):
         dialog = ImportDialog(self.database, self.user, self)
         dialog.open()
         self.import_dialog = dialog
+        return dialog
+
+    def open_password_dialog(self):
+        from .password_dialog import PasswordDialog
+
+        dialog = PasswordDialog(self.database, self.user, self)
+        dialog.open()
+        self.password_dialog = dialog
         return dialog
 
     def lock(self) -> None:
@@ -185,6 +194,20 @@ class MainWindow(QMainWindow):
 
     # -- pages ---------------------------------------------------------------------------------
 
+    def page(self, key: str) -> QWidget | None:
+        keys = self.page_keys()
+        return self.stack.widget(keys.index(key)) if key in keys else None
+
+    def _connect_pages(self) -> None:
+        """Pages that send the technician to another page (the dashboard's stale-stock tile)."""
+        dashboard, inventory = self.page("reports"), self.page("inventory")
+        if hasattr(dashboard, "stale_stock_requested") and hasattr(inventory, "show_stale_stock"):
+            dashboard.stale_stock_requested.connect(self.show_stale_stock)
+
+    def show_stale_stock(self) -> None:
+        self.show_page("inventory")
+        self.page("inventory").show_stale_stock()
+
     def page_keys(self) -> list[str]:
         return [spec.key for spec in self._pages]
 
@@ -211,6 +234,9 @@ class MainWindow(QMainWindow):
         import_action = file_menu.addAction(_("Import the asset register…"))
         import_action.setObjectName("importAssetsAction")
         import_action.triggered.connect(self.open_import_dialog)
+        password_action = file_menu.addAction(_("Change password…"))
+        password_action.setObjectName("changePasswordAction")
+        password_action.triggered.connect(self.open_password_dialog)
         quit_action = file_menu.addAction(_("&Quit"))
         quit_action.setObjectName("quitAction")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)

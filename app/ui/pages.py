@@ -64,10 +64,34 @@ def _locations_page(database: Database, user: User, settings: Settings) -> QWidg
     return LocationsPage(database, user, settings)
 
 
+def _handovers_page(database: Database, user: User, settings: Settings) -> QWidget:
+    from .handovers_page import HandoversPage
+
+    return HandoversPage(database, user, settings)
+
+
+def _disposal_page(database: Database, user: User, settings: Settings) -> QWidget:
+    from .disposal_page import DisposalPage
+
+    return DisposalPage(database, user, settings)
+
+
 def _reports_page(database: Database, user: User, settings: Settings) -> QWidget:
     from .dashboard_page import DashboardPage
 
     return DashboardPage(database, user, settings)
+
+
+def _settings_page(database: Database, user: User, settings: Settings) -> QWidget:
+    from .settings_page import SettingsPage
+
+    return SettingsPage(database, user, settings)
+
+
+def _sales_page(database: Database, user: User, settings: Settings) -> QWidget:
+    from .sales_page import SalesPage
+
+    return SalesPage(database, user, settings)
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -86,17 +110,18 @@ PAGES: tuple[PageSpec, ...] = (
         "cosmetic grade."), factory=_refurbishment_page),
     PageSpec("handovers", N_("Handovers"), N_(
         "Reserve ready devices for a service, school or charity and print the handover "
-        "certificate.")),
+        "certificate."), factory=_handovers_page),
     PageSpec("sales", N_("Sales"), N_(
-        "Run sales rounds for staff members and print the sales receipts.")),
+        "Run sales rounds for staff members and print the sales receipts."), factory=_sales_page),
     PageSpec("disposal", N_("Disposal"), N_(
         "Collect devices at the end of their life into batches for a certified recycler and "
-        "print the end-of-life certificate.")),
+        "print the end-of-life certificate."), factory=_disposal_page),
     PageSpec("reports", N_("Reports"), N_(
         "Show reuse and disposal figures, CO2e savings and stock overviews for the province's "
         "sustainability goals."), factory=_reports_page),
     PageSpec("settings", N_("Settings"), N_(
-        "Set the site name, printers and language, and manage users and backups.")),
+        "Set the site name, printers and language, and manage users and backups."),
+        factory=_settings_page),
 )
 
 

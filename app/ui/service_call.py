@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..services.errors import DatabaseUnavailable, DomainError
+from ..services.retry import run_with_retry
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -26,13 +27,19 @@ log = logging.getLogger(__name__)
 def call_service(session_factory: Callable[[], Session], action: Callable[[Session], T]) -> T:
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        with session_factory() as session:
-            return action(session)
+        return run_with_retry(_Sessions(session_factory), action)  # a deadlock or race: once more
     except SQLAlchemyError as err:
         log.exception("database error during a service call")
         raise database_unavailable(err) from err
     finally:
         QGuiApplication.restoreOverrideCursor()
+
+
+class _Sessions:
+    """A session factory in the shape `run_with_retry` takes (an object with `session()`)."""
+
+    def __init__(self, factory: Callable[[], Session]) -> None:
+        self.session = factory
 
 
 def database_unavailable(err: SQLAlchemyError) -> DatabaseUnavailable:
@@ -50,8 +57,7 @@ class ScanPageMixin:
 
     def _call(self, action: Callable[[Session], T], code: str = "") -> tuple[bool, T | None]:
         try:
-            with self.database.session() as session:
-                return True, action(session)
+            return True, run_with_retry(self.database, action)  # a deadlock or race: once more
         except DomainError as err:
             self._bad(str(err), code=code)
         except SQLAlchemyError as err:

@@ -153,3 +153,81 @@ def test_a_long_history_is_shown_per_quarter_then_per_year(english):
     assert len(quarters) == 20 and quarters[0] == ("Q1 20", 3)
     years = chart_buckets(month_counts(2000, 1, 12 * 20))
     assert years[0] == ("2000", 12) and len(years) == 20
+
+
+# --- stale stock ------------------------------------------------------------------------------
+
+@pytest.fixture
+def aged_stock(ui_database, manager):
+    """Let 45 days pass for every other device in the warehouse (the demo's are all new)."""
+    import datetime as dt
+
+    from app.models import Asset
+
+    table = Asset.__table__
+    with ui_database.engine.begin() as conn:  # the clock moving on, not a user's write
+        rows = conn.execute(select(table.c.id, table.c.status_changed_at)
+                            .order_by(table.c.id)).all()[::2]
+        for asset_id, changed in rows:
+            conn.execute(table.update().where(table.c.id == asset_id)
+                         .values(status_changed_at=changed - dt.timedelta(days=45)))
+
+
+@pytest.fixture
+def strict_page(qtbot, ui_database, manager, aged_stock, english):
+    """The page with a 30-day threshold in the settings."""
+    page = DashboardPage(ui_database, manager, Settings(site_name="Testmagazijn",
+                                                        extra={"stale_days": 30}))
+    qtbot.addWidget(page)
+    page.resize(1060, 720)
+    with qtbot.waitSignal(page.loaded, timeout=15000):
+        page.show()
+    return page
+
+
+def test_the_stale_tile_shows_the_count_and_the_threshold_from_the_settings(strict_page, ui_database,
+                                                                            manager):
+    with ui_database.session() as s:
+        stale = reports.stale_stock(s, manager, days=30)
+    assert stale.devices > 0  # else this test would prove nothing
+    tile = strict_page.tiles["stale"]
+    assert tile.value.text() == number(stale.devices)
+    assert tile.note.text() == "ready or received > 30 days"
+    assert f"{stale.received} received, {stale.ready} ready" in tile.toolTip()
+    assert tile.value.property("warning") is True
+
+
+def test_clicking_the_stale_tile_asks_for_the_stale_stock(qtbot, strict_page):
+    tile = strict_page.tiles["stale"]
+    with qtbot.waitSignal(strict_page.stale_stock_requested, timeout=1000):
+        qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
+    tile.setFocus()
+    with qtbot.waitSignal(strict_page.stale_stock_requested, timeout=1000):
+        qtbot.keyClick(tile, Qt.Key.Key_Return)
+
+
+def test_the_stale_tile_opens_the_inventory_on_exactly_that_stock(qtbot, ui_database, manager,
+                                                                  strict_page):
+    from app.models import AssetStatus
+    from app.ui.inventory_page import InventoryPage
+
+    inventory_page = InventoryPage(ui_database, manager, Settings(extra={"stale_days": 30,
+                                                                         "sound_muted": True}))
+    qtbot.addWidget(inventory_page)
+    inventory_page.status_filter.set_values([AssetStatus.SOLD])  # a filter left on from before
+    strict_page.stale_stock_requested.connect(inventory_page.show_stale_stock)
+    qtbot.mouseClick(strict_page.tiles["stale"], Qt.MouseButton.LeftButton)
+    query = inventory_page.model.query
+    assert query.stale_only and query.stale_days == 30 and not query.statuses
+    assert inventory_page.stale_filter.isChecked()
+    qtbot.waitUntil(lambda: not inventory_page.model.is_loading()
+                    and inventory_page.model.count is not None, timeout=10_000)
+    assert inventory_page.model.count == strict_page.figures.stale.devices
+
+
+def test_the_export_holds_the_stale_stock(strict_page, tmp_path):
+    path = tmp_path / "cijfers.xlsx"
+    assert strict_page.export_to(str(path))
+    rows = {(r[0], r[1]): r for r in load_workbook(path).active.iter_rows(values_only=True)}
+    total = rows[("Stale stock (more than 30 days ready or received)", "Total")]
+    assert total[2] == strict_page.figures.stale.devices

@@ -141,3 +141,11 @@ def test_scanning_a_certificate_qr_code_on_any_page_shows_whether_it_is_genuine(
     window.route_scan(issued.qr_payload(number, "000000000000"))
     assert not window.verify_dialog.result.ok
     assert "Do not accept it" in window.verify_dialog.findChild(QLabel, "verifyVerdict").text()
+
+
+def test_the_dashboards_stale_stock_tile_opens_the_inventory_page_on_it(qtbot, english, window):
+    dashboard = window.page("reports")
+    dashboard.stale_stock_requested.emit()
+    assert window.current_page_key() == "inventory"
+    inventory = window.page("inventory")
+    assert inventory.stale_filter.isChecked() and inventory.model.query.stale_only

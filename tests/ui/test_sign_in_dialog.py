@@ -66,3 +66,37 @@ def test_password_is_not_shown_while_typing(qtbot, ui_database, admin, english):
 def test_user_name_from_first_run_is_filled_in(qtbot, ui_database, admin, english):
     dialog = open_dialog(qtbot, ui_database, username="admin")
     assert dialog.username_edit.text() == "admin"
+
+
+def test_too_many_wrong_passwords_say_until_when_the_name_is_locked(qtbot, ui_database, admin,
+                                                                    admin_password, english):
+    dialog = open_dialog(qtbot, ui_database)
+    for _ in range(5):
+        sign_in(qtbot, dialog, "admin", "not-the-password")
+    text = dialog.error_label.text()
+    assert text.startswith("Too many failed attempts; try again at ")
+    assert text.endswith(" or ask an administrator.")
+    sign_in(qtbot, dialog, "admin", admin_password)  # the right password waits too
+    assert dialog.user is None and dialog.isVisible()
+
+
+def test_an_unknown_name_gets_the_same_lock_out(qtbot, ui_database, admin, english):
+    dialog = open_dialog(qtbot, ui_database)
+    for _ in range(5):
+        sign_in(qtbot, dialog, "nobody", "not-the-password")
+    assert dialog.error_label.text().startswith("Too many failed attempts; try again at ")
+
+
+def test_dialog_says_when_the_desk_signs_in_through_the_directory(qtbot, ui_database, english):
+    from app.config import Settings
+    from app.services import auth
+
+    settings = Settings(ldap={"url": "ldaps://dc1.prov.be", "base_dn": "dc=prov,dc=be",
+                              "bind_pattern": "{username}@prov.be", "group_roles": {"GG": "technician"}})
+    try:
+        dialog = SignInDialog(ui_database.session, settings=settings)
+        qtbot.addWidget(dialog)
+        assert "Windows account" in dialog.intro_label.text()
+        assert auth.directory() is not None
+    finally:
+        auth.use_directory(None)

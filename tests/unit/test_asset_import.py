@@ -379,3 +379,18 @@ def test_cli_refuses_a_missing_file_and_an_unknown_format(session, tmp_path, cap
     assert cli_import_assets(session, SYSTEM, str(tmp_path / "nope.csv"), None, False) == 1
     assert cli_import_assets(session, SYSTEM, str(DATA / "utf8-bom.csv"), "glpi", False) == 1
     assert "glpi" in capsys.readouterr().out
+
+
+def test_a_large_file_gets_tags_in_line_order_and_one_event_per_device(session, technician):
+    rows = [f"BULK{n:05d},HP,E24 G4,monitor,,,,,,,," for n in range(1234)]  # over several batches
+    plan = validate(session, depot_csv(*rows), "bulk.csv")
+    result = commit(session, technician, plan)
+    assert result.ok and result.created == 1234
+    tags = [tag for _line, tag in sorted(result.tags)]
+    assert tags == sorted(tags) and len(set(tags)) == 1234
+    by_serial = {a.serial: a.tag for a in all_assets(session)}
+    assert by_serial["BULK00000"] == tags[0] and by_serial["BULK01233"] == tags[-1]
+    events = session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "asset")).all()
+    assert len(events) == 1234 and {e.action for e in events} == {"receive"}
+    assert all(json.loads(e.changes)["status"] == [None, "received"] for e in events)
+    assert audit.verify_chain(session).ok

@@ -90,6 +90,14 @@ def test_reference_data_and_users_are_recorded_without_password_hashes(session, 
     assert "argon2" not in user_event.changes
 
 
+# Written through their services, and found in the trail, by the workflow's own test:
+# test_sales.py::test_every_sales_model_is_recorded_in_the_audit_trail and
+# test_disposal.py::test_every_disposal_record_is_in_the_audit_trail.
+COVERED_BY_THEIR_OWN_TESTS = {"staff_member", "sale_round", "sale_item", "sale_interest",
+                              "certification", "disposal_batch", "disposal_item", "disposal_weighing",
+                              "processor_certificate"}
+
+
 def test_every_audited_model_has_a_write_path_that_is_recorded(session, admin, technician, manager,
                                                                laptop, bin_a1):
     """Each aggregate the trail covers shows up in it when written through its service."""
@@ -115,8 +123,16 @@ def test_every_audited_model_has_a_write_path_that_is_recorded(session, admin, t
     scanned = stock_count.scan(session, technician, count.id, "NOT-A-DEVICE-1")
     stock_count.close_count(session, technician, count.id)
     stock_count.resolve_line(session, manager, scanned.line.line_id, "ignored", "old sticker")
+    from handover_helpers import laptops_request, ready_device, reserve_all_proposals, school
+
+    from app.services import handovers
+
+    device = ready_device(session, technician, manager, "SN-SECOND-LIFE")
+    batch = reserve_all_proposals(session, manager,
+                                  laptops_request(session, manager, school(session, manager), quantity=1))
+    handovers.scan_at_desk(session, technician, batch.id, device.tag)
     recorded = set(session.scalars(select(AuditEvent.entity_type).distinct()))
-    assert set(audit.AUDITED.values()) == recorded
+    assert set(audit.AUDITED.values()) == recorded | COVERED_BY_THEIR_OWN_TESTS
 
 
 def test_a_write_without_an_acting_user_is_refused(session, laptop):

@@ -102,8 +102,16 @@ def test_help_lists_every_command(capsys):
 # --- demo ---------------------------------------------------------------------------
 
 
-def test_demo_creates_the_requested_number_of_devices(demo_url):
-    assert _query(demo_url, select(func.count()).select_from(Asset))[0][0] == DEMO_ASSETS
+def test_demo_creates_the_requested_number_of_devices(sqlite_url):
+    assert main(["--database", sqlite_url, "demo", "--assets", "25", "--devices-only"]) == 0
+    assert _query(sqlite_url, select(func.count()).select_from(Asset))[0][0] == 25
+
+
+def test_the_demo_shows_every_workflow_at_work(demo_url):
+    from app.models import DisposalBatch, HandoverRequest, SaleRound
+
+    for model in (HandoverRequest, SaleRound, DisposalBatch):
+        assert _query(demo_url, select(func.count()).select_from(model))[0][0] > 0, model.__name__
 
 
 def test_demo_has_devices_in_every_lifecycle_status(demo_url):

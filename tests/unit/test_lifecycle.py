@@ -197,3 +197,33 @@ def test_illegal_transition_message_is_dutch_in_the_dutch_ui(session, technician
         lifecycle.apply(session, SYSTEM, asset.id, "dispose")
     assert "ontvangen" in str(err.value)  # the status, in Dutch
     assert "afvoeren" in str(err.value) or "afvoer" in str(err.value)
+
+
+# --- many devices in one flush (the register import) -----------------------------------------------
+
+def test_enter_many_moves_every_device_with_one_event_each(session, technician):
+    devices = [new_device(session, technician, serial=f"SN-M{i}") for i in range(3)]
+    before = audit.event_count(session)
+    with unit_of_work(session, technician, "start_checks", permission="lifecycle.start_checks"):
+        lifecycle.enter_many(session, [session.get(Asset, d.id) for d in devices], "start_checks",
+                             technician)
+    session.expire_all()
+    assert {session.get(Asset, d.id).status for d in devices} == {S.IN_REFURBISHMENT}
+    assert audit.event_count(session) == before + 3
+    assert audit.verify_chain(session).ok
+
+
+def test_enter_many_with_one_illegal_device_changes_none(session, technician, manager, context):
+    fine = new_device(session, technician, serial="SN-OK")
+    ready = new_device(session, technician, S.READY, serial="SN-READY", manager=manager,
+                       context=context)
+    before = audit.event_count(session)
+    with pytest.raises(IllegalTransition) as err, unit_of_work(
+            session, technician, "start_checks", permission="lifecycle.start_checks"):
+        lifecycle.enter_many(session, [session.get(Asset, fine.id), session.get(Asset, ready.id)],
+                             "start_checks", technician)
+    assert ready.tag in str(err.value)
+    session.expire_all()
+    assert session.get(Asset, fine.id).status == S.RECEIVED
+    assert session.get(Asset, ready.id).status == S.READY
+    assert audit.event_count(session) == before

@@ -436,3 +436,44 @@ def test_export_xlsx_keeps_numbers_as_numbers(session, manager, warehouse, tmp_p
 def test_export_refuses_other_file_types(session, manager, tmp_path):
     with pytest.raises(ValidationError):
         reports.export_figures(session, manager, YEAR_2024, tmp_path / "cijfers.pdf")
+
+
+# --- stale stock -------------------------------------------------------------------------------
+
+NEW_YEAR_2025 = dt.datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
+
+
+def test_stale_stock_is_ready_or_received_for_longer_than_the_threshold(session, manager,
+                                                                         warehouse):
+    fresh = warehouse.register("2024-12-01T09:00", Category.LAPTOP)
+    warehouse.ready("2024-12-05T09:00", fresh)  # ready 27 days on New Year's day
+    stale = reports.stale_stock(session, manager, days=60, now=NEW_YEAR_2025)
+    # the printer (received in June) and the laptop received again in August
+    assert (stale.days, stale.received, stale.ready, stale.devices) == (60, 2, 0, 2)
+    stricter = reports.stale_stock(session, manager, days=20, now=NEW_YEAR_2025)
+    assert (stricter.received, stricter.ready) == (2, 1)
+
+
+def test_stale_stock_on_the_dashboard_is_what_the_inventory_flags(session, manager, warehouse):
+    from app.services import inventory
+
+    for days in (20, 60, 150, 400):
+        flagged = inventory.count(session, inventory.InventoryQuery(stale_only=True, stale_days=days),
+                                  now=NEW_YEAR_2025)
+        assert reports.stale_stock(session, manager, days, now=NEW_YEAR_2025).devices == flagged
+
+
+def test_the_figures_carry_stale_stock_with_the_threshold_from_the_settings(session, manager,
+                                                                           warehouse):
+    data = reports.figures(session, manager, YEAR_2024, stale_days=90)
+    assert data.stale.days == 90 and data.stale.devices == 2  # both received in 2024
+
+
+def test_export_holds_the_stale_stock(session, manager, warehouse, tmp_path):
+    path = reports.write_export(reports.figures(session, manager, YEAR_2024, stale_days=45),
+                                tmp_path / "cijfers.xlsx")
+    rows = {(r[0], r[1]): r for r in load_workbook(path).active.iter_rows(values_only=True)}
+    figure = "Stale stock (more than 45 days ready or received)"
+    assert rows[(figure, "received")][2] == 2
+    assert rows[(figure, "ready")][2] == 0
+    assert rows[(figure, "Total")][2] == 2

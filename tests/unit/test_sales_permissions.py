@@ -1,0 +1,110 @@
+"""The staff-resale permissions, every role × every action, with the matrix's own rules.
+
+`SALES_CASES` has one case per permission this workflow added; the shared matrix
+(test_permission_matrix.py) can take them over with `CASES.update(SALES_CASES)`.
+Until then this file walks them with the same checks: an allowed role gets past
+the permission check, a refused role gets PermissionDenied with nothing changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from test_permission_matrix import PASSWORD, Case, World, _fingerprint, _Recorder, _Snapshot
+
+from app.models import Role
+from app.services import auth, privacy, sales, staff
+from app.services.errors import DomainError, PermissionDenied
+from app.services.permissions import PERMISSIONS, SYSTEM
+
+TODAY = dt.date(2026, 11, 29)
+
+
+def _round(w: World, *, interest: bool = False):
+    round_ = sales.open_round(w.session, SYSTEM, "R", TODAY, TODAY, [w.ready().id], today=TODAY)
+    item = round_.items[0]
+    if interest:
+        member = _member(w)
+        sales.register_interest(w.session, SYSTEM, item.id, member.id, today=TODAY)
+    return round_, item
+
+
+def _member(w: World):
+    return staff.add_staff_member(w.session, SYSTEM, "An Peeters", w.serial(), "an@provincie.example")
+
+
+def _closed(w: World):
+    round_, item = _round(w, interest=True)
+    sales.close_round(w.session, SYSTEM, round_.id, today=TODAY, language="en")
+    return item
+
+
+def _paid(w: World):
+    item = _closed(w)
+    sales.register_payment(w.session, SYSTEM, item.id, "card")
+    return item
+
+
+def _override(w: World, actor):
+    _r, item = _round(w)
+    second = w.other(Role.MANAGER, "second")
+    return sales.override_price(w.session, actor, item.id, "10", "scratched lid", second.username,
+                                PASSWORD)
+
+
+SALES_CASES: dict[str, Case] = {
+    "sales.read": Case(lambda w, a: sales.item_rows(w.session, a, _round(w)[0].id)),
+    "sales.manage": Case(lambda w, a: sales.open_round(w.session, a, "R", TODAY, TODAY, [w.ready().id],
+                                                       today=TODAY)),
+    "sales.price_override": Case(_override),
+    "sales.interest": Case(lambda w, a: sales.register_interest(
+        w.session, a, _round(w)[1].id, _member(w).id, today=TODAY)),
+    "sales.payment": Case(lambda w, a: sales.register_payment(w.session, a, _closed(w).id, "transfer")),
+    "sales.hand_over": Case(lambda w, a: sales.hand_over(w.session, a, _paid(w).asset.tag,
+                                                         labels_removed=True, language="en")),
+    "staff.manage": Case(lambda w, a: staff.add_staff_member(w.session, a, "Jan Maes", w.serial(),
+                                                             "jan@provincie.example")),
+    "staff.read": Case(lambda w, a: staff.find_staff(w.session, a, "")),
+    "privacy.purge": Case(lambda w, a: privacy.purge(w.session, a)),
+}
+
+
+@pytest.fixture
+def world(session) -> World:
+    users = {role: auth.add_user(session, SYSTEM, f"as-{role.value}", f"As {role.value}", role, PASSWORD)
+             for role in Role}
+    return World(session, users)
+
+
+@pytest.mark.parametrize("permission", sorted(SALES_CASES))
+def test_each_role_is_allowed_or_refused_as_the_table_says(world, permission):
+    case = SALES_CASES[permission]
+    problems = []
+    for role in Role:
+        actor = world.users[role]
+        allowed = role in PERMISSIONS[permission]
+        before = None
+        try:
+            if allowed:
+                case.call(world, actor)
+            else:
+                before = _Snapshot(world)
+                case.call(world, _Recorder(actor, before))
+                problems.append(f"{role.value}: allowed, but the table refuses it")
+        except PermissionDenied:
+            if allowed:
+                problems.append(f"{role.value}: refused, but the table allows it")
+            elif before is not None and before.taken and before.before != _fingerprint(world.session):
+                problems.append(f"{role.value}: refused, but something was changed")
+        except DomainError as err:
+            if not (allowed and isinstance(err, case.expect)):
+                problems.append(f"{role.value}: {type(err).__name__}: {err}")
+        finally:
+            world.session.rollback()
+    assert not problems, f"{permission}: " + "; ".join(problems)
+
+
+def test_every_sales_permission_has_a_case():
+    ours = {p for p in PERMISSIONS if p.split(".")[0] in ("sales", "staff", "privacy")}
+    assert ours == set(SALES_CASES)
