@@ -26,6 +26,9 @@ run: system-deps $(VENV)/.installed
 test: system-deps $(VENV)/.installed
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+bench: system-deps $(VENV)/.installed
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks $(BENCH_ARGS)
+
 demo: $(VENV)/.installed
 	$(BIN)/python -m app demo --assets 1000
 
