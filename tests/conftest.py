@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -79,10 +80,25 @@ def sqlite_url(tmp_path):
     return f"sqlite:///{tmp_path / 'depot.sqlite'}"
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A migrated, empty SQLite file, made once; each test's database starts as a copy of it."""
+    path = tmp_path_factory.mktemp("template") / "depot.sqlite"
+    open_database(f"sqlite:///{path}").dispose()  # disposing checkpoints the WAL into the file
+    return path
+
+
+@pytest.fixture
+def migrated_sqlite_url(tmp_path, sqlite_template):
+    target = tmp_path / "depot.sqlite"
+    shutil.copyfile(sqlite_template, target)
+    return f"sqlite:///{target}"
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
 def db_url(request):
     if request.param == "sqlite":
-        return request.getfixturevalue("sqlite_url")
+        return request.getfixturevalue("migrated_sqlite_url")
     return request.getfixturevalue("pg_url")
 
 
