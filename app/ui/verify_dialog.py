@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..db import Database
 from ..i18n import _
 from ..services.documents import issued
+from ..services.documents.intake_receipt import category_name
 from .widgets import name_widget
 
 log = logging.getLogger(__name__)
@@ -49,14 +50,18 @@ class VerifyDialog(QDialog):
 
         keys = [k for k, _label in COLUMNS if any(k in d for d in result.covered)]
         if result.covered:
-            count = QLabel(_("{count} devices.", count=len(result.covered)))
+            # when the paper is not to be trusted, say whose word the list is: the record's
+            count = QLabel(_("{count} devices.", count=len(result.covered)) if result.ok else
+                           _("According to the warehouse's record, {number} covers {count} devices:",
+                             number=result.number, count=len(result.covered)))
+            name_widget(count, "verifyCount", count.text())
             layout.addWidget(count)
             table = QTableWidget(len(result.covered), len(keys))
             name_widget(table, "verifyDevices", _("Devices on the certificate"))
             table.setHorizontalHeaderLabels([_(label) for k, label in COLUMNS if k in keys])
             for row, device in enumerate(result.covered):
                 for col, key in enumerate(keys):
-                    table.setItem(row, col, QTableWidgetItem(str(device.get(key) or "—")))
+                    table.setItem(row, col, QTableWidgetItem(_shown(key, device.get(key))))
             table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
             table.horizontalHeader().setStretchLastSection(True)
             table.resizeColumnsToContents()
@@ -76,6 +81,17 @@ class VerifyDialog(QDialog):
         if path:
             with open(path, "wb") as fh:
                 fh.write(self._pdf)
+
+
+def _shown(key: str, value) -> str:
+    if value in (None, ""):
+        return "—"
+    if key == "category":
+        try:
+            return category_name(value)
+        except KeyError:  # a category this version does not know: as recorded
+            return str(value)
+    return str(value)
 
 
 def verify_scanned_code(parent: QWidget | None, database: Database, code: str) -> VerifyDialog | None:
