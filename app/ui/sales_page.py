@@ -162,7 +162,7 @@ class SalesPage(QWidget, ScanPageMixin):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((118, 130, 52, 70, 196, 72, 105, 120, 120)):
+        for column, width in enumerate((112, 125, 52, 68, 180, 68, 110, 115, 180)):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,9 @@ from app.services.documents import issued
 from app.services.documents.sale_catalogue import catalogue_xlsx, render_catalogue_pdf
 
 TODAY = dt.date(2026, 11, 29)
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The pictures in docs/screenshots are renewed with DEPOT_SCREENSHOTS=docs/screenshots; a plain
+# test run writes them to a temporary folder, so running the tests never changes the repository.
+SHOTS = Path(os.environ.get("DEPOT_SCREENSHOTS") or Path(tempfile.gettempdir()) / "depot-screenshots")
 
 
 @pytest.fixture
