@@ -64,6 +64,9 @@ class Asset(Base):
     recipient_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"))
     status: Mapped[AssetStatus] = mapped_column(enum_column(AssetStatus, "asset_status"))
     status_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the device last came back after its second life: what was wiped before that no
+    # longer counts (the school's or buyer's data is on it now).
+    returned_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     grade: Mapped[Grade | None] = mapped_column(enum_column(Grade, "grade"))
     weight_kg: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
     data_bearing: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -402,7 +402,8 @@ def data_status(session: Session, asset: Asset) -> tuple[str, str]:
     if asset.data_bearing:
         if sanitisation.release_problem(session, asset, require_verified=False):
             return DATA_MISSING, ""
-        records = [r for r in (sanitisation.latest_record(session, m.id) for m in asset.media) if r]
+        records = [r for r in (sanitisation.latest_record(session, m.id, since=asset.returned_at)
+                               for m in asset.media) if r]
         if records and all(r.outcome != SanitisationOutcome.WIPED for r in records):
             status = DATA_DESTROYED
             reference = ", ".join(f"{r.technique} {local(r.performed_at):%d/%m/%Y}" for r in records)

@@ -114,6 +114,9 @@ TRANSITIONS: dict[str, Transition] = {
     )
 }
 
+# Back from a second life: the wipes made before it no longer count (services/sanitisation.py).
+RETURNS = frozenset({"return_after_second_life", "return_for_checks"})
+
 STATUS_LABELS: dict[AssetStatus, str] = {
     S.ANNOUNCED: N_("announced"),
     S.RECEIVED: N_("received"),
@@ -171,6 +174,8 @@ def enter(session: Session, asset: Asset, name: str, actor, ctx: dict | None = N
         asset.updated_by_id = actor.id
         if name in ("transfer", "sell"):
             asset.recipient_id = ctx["recipient"].id
+        if name in RETURNS:
+            asset.returned_at = asset.status_changed_at
         session.flush()
     finally:
         session.info.pop(audit.LIFECYCLE_KEY, None)
@@ -195,6 +200,8 @@ def enter_many(session: Session, assets: list[Asset], name: str, actor,
             asset.updated_by_id = actor.id
             if name in ("transfer", "sell"):
                 asset.recipient_id = ctx["recipient"].id
+            if name in RETURNS:
+                asset.returned_at = now
         session.flush()
     finally:
         session.info.pop(audit.LIFECYCLE_KEY, None)

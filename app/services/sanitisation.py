@@ -66,13 +66,19 @@ class MediumStatus:
     record: SanitisationRecord | None
 
 
-def latest_record(session: Session, medium_id: int) -> SanitisationRecord | None:
-    return session.scalars(select(SanitisationRecord).where(SanitisationRecord.medium_id == medium_id)
-                           .order_by(SanitisationRecord.id.desc()).limit(1)).first()
+def latest_record(session: Session, medium_id: int,
+                  since: dt.datetime | None = None) -> SanitisationRecord | None:
+    """The newest record of the medium; with `since`, only one made after that moment."""
+    query = select(SanitisationRecord).where(SanitisationRecord.medium_id == medium_id)
+    if since is not None:
+        query = query.where(SanitisationRecord.performed_at > since)
+    return session.scalars(query.order_by(SanitisationRecord.id.desc()).limit(1)).first()
 
 
 def medium_status(session: Session, medium: StorageMedium) -> MediumStatus:
-    record = latest_record(session, medium.id)
+    # A device back from its second life holds its user's data again: only a wipe or
+    # destruction recorded after the return counts.
+    record = latest_record(session, medium.id, since=medium.asset.returned_at)
     if record is None:
         state = MediumState.MISSING
     elif record.verification_result != VerificationResult.PASSED:

@@ -273,9 +273,16 @@ def test_device_returned_after_its_second_life_joins_the_flow(session, technicia
     lifecycle.apply(session, technician, asset.id, "return_after_second_life")
     assert disposal.add_device(session, technician, batch.id, "BACK1").asset_id == asset.id
     disposal.record_weighing(session, technician, batch.id, 2, "1.6")
+    # the school's data is on it now: the wipe from before its second life no longer counts
+    with pytest.raises(disposal.DataNotRecorded, match=asset.tag):
+        close(session, manager, second_manager, batch)
+    assert session.get(Asset, asset.id).status == AssetStatus.AWAITING_DISPOSAL
+    medium = session.get(Asset, asset.id).media[0]
+    sanitisation.record(session, technician, medium.id, method="destroy", technique="shred",
+                        tool="HSM Powerline", verification_method="visual")
     document = close(session, manager, second_manager, batch)
     assert session.get(Asset, asset.id).status == AssetStatus.DISPOSED
-    assert issued.verify_code(session, document.number).covered[0]["data_status"] == "wiped"
+    assert issued.verify_code(session, document.number).covered[0]["data_status"] == "destroyed"
 
 
 def test_processor_certificate_is_stored_with_its_sha256(session, technician, manager,

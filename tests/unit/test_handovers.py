@@ -347,6 +347,28 @@ def test_a_device_returned_at_intake_can_go_back_for_another_check(session, tech
     assert (back.status, back.intake_lot_id) == (S.RECEIVED, lot.id)
 
 
+def test_a_returned_device_must_be_wiped_again_before_it_can_leave(session, technician, manager,
+                                                                   reserved):
+    """The school's data is on it now: the wipe from before its second life no longer counts."""
+    from bench_helpers import answer_checklist, wipe_and_verify
+
+    from app.services import refurbishment, sanitisation
+
+    device, _lot = returned_at_intake(session, technician, manager, reserved, for_checks=True)
+    back = session.get(Asset, device.id)
+    assert back.returned_at is not None
+    assert sanitisation.release_problem(session, back) == (
+        "a storage medium has no successful wipe or destruction record")
+    refurbishment.start(session, technician, back.id)
+    answer_checklist(session, technician, back.id)
+    with pytest.raises(GuardFailed):
+        refurbishment.pass_checks(session, technician, back.id)
+    assert status_of(session, back.id) == S.IN_REFURBISHMENT
+    wipe_and_verify(session, technician, manager, back.id)
+    refurbishment.pass_checks(session, technician, back.id)
+    assert status_of(session, back.id) == S.READY
+
+
 def test_a_device_returned_at_intake_for_disposal_awaits_disposal(session, technician, manager,
                                                                   reserved):
     device, _lot = returned_at_intake(session, technician, manager, reserved, for_checks=False)
