@@ -170,8 +170,10 @@ def awaiting_disposal_count(session: Session) -> int:
 
 def data_problems(session: Session, batch: DisposalBatch) -> list[str]:
     """Tags of data-bearing devices in the batch with no wipe or destruction record."""
+    statuses = sanitisation.statuses_of(session, [item.asset for item in batch.items])
     return [item.asset.tag for item in batch.items
-            if sanitisation.release_problem(session, item.asset, require_verified=False)]
+            if sanitisation.release_problem(session, item.asset, require_verified=False,
+                                            statuses=statuses[item.asset.id])]
 
 
 def close_problems(session: Session, batch: DisposalBatch, on: dt.date | None = None,
@@ -361,8 +363,9 @@ def close_batch(session: Session, actor, batch_id: int, countersigner: User | No
             raise problems[0]
         certification = processors.check_processor(session, batch.processor, local(pickup).date())
         devices = []
+        data = data_statuses(session, [item.asset for item in batch.items])
         for item in batch.items:
-            devices.append(_device_line(session, item))
+            devices.append(_device_line(item, data[item.asset.id]))
             lifecycle.enter(session, item.asset, "dispose", actor, {"batch": batch})
         batch.status = DisposalStatus.CLOSED
         batch.closed_at = pickup
@@ -398,30 +401,42 @@ DATA_NONE, DATA_WIPED, DATA_DESTROYED, DATA_MISSING = "none", "wiped", "destroye
 def data_status(session: Session, asset: Asset) -> tuple[str, str]:
     """What happened to the data of a device (none, wiped, destroyed or missing) and the proof:
     its sanitisation certificate number, or the technique/tool and date of each record."""
-    status, reference = DATA_NONE, ""
-    if asset.data_bearing:
-        if sanitisation.release_problem(session, asset, require_verified=False):
-            return DATA_MISSING, ""
-        records = [r for r in (sanitisation.latest_record(session, m.id, since=asset.returned_at)
-                               for m in asset.media) if r]
+    return data_statuses(session, [asset])[asset.id]
+
+
+def data_statuses(session: Session, assets: list[Asset]) -> dict[int, tuple[str, str]]:
+    """`data_status` of many devices in a few queries (a batch is read again at every scan)."""
+    bearing = [a for a in assets if a.data_bearing]
+    statuses = sanitisation.statuses_of(session, bearing)
+    certificates: dict[int, str] = {}
+    if bearing:
+        link = Document.assets.property.secondary
+        rows = session.execute(
+            select(link.c.asset_id, Document.number)
+            .join(Document, Document.id == link.c.document_id)
+            .where(Document.kind == DocumentKind.SANITISATION_CERTIFICATE,
+                   link.c.asset_id.in_([a.id for a in bearing]))
+            .order_by(Document.issued_at))
+        certificates = {asset_id: number for asset_id, number in rows}  # the newest wins
+    out = {a.id: (DATA_NONE, "") for a in assets}
+    for asset in bearing:
+        mine = statuses[asset.id]
+        if sanitisation.release_problem(session, asset, require_verified=False, statuses=mine):
+            out[asset.id] = (DATA_MISSING, "")
+            continue
+        records = [m.record for m in mine if m.record is not None]
         if records and all(r.outcome != SanitisationOutcome.WIPED for r in records):
-            status = DATA_DESTROYED
-            reference = ", ".join(f"{r.technique} {local(r.performed_at):%d/%m/%Y}" for r in records)
+            out[asset.id] = (DATA_DESTROYED, ", ".join(
+                f"{r.technique} {local(r.performed_at):%d/%m/%Y}" for r in records))
         else:
-            status = DATA_WIPED
-            certificate = session.scalar(
-                select(Document.number)
-                .where(Document.kind == DocumentKind.SANITISATION_CERTIFICATE,
-                       Document.assets.any(Asset.id == asset.id))
-                .order_by(Document.issued_at.desc()).limit(1))
-            reference = certificate or ", ".join(
-                f"{r.tool or r.technique} {local(r.performed_at):%d/%m/%Y}" for r in records)
-    return status, reference
+            out[asset.id] = (DATA_WIPED, certificates.get(asset.id) or ", ".join(
+                f"{r.tool or r.technique} {local(r.performed_at):%d/%m/%Y}" for r in records))
+    return out
 
 
-def _device_line(session: Session, item: DisposalItem) -> dict:
+def _device_line(item: DisposalItem, data: tuple[str, str]) -> dict:
     asset = item.asset
-    status, reference = data_status(session, asset)
+    status, reference = data
     return {"tag": asset.tag, "category": asset.category.value, "model":
             f"{asset.manufacturer} {asset.model}", "serial": asset.serial or "",
             "weee_category": item.weee_category, "eural_code": item.eural_code,

@@ -23,7 +23,7 @@ from ..models import (
     Party,
     ProcessorCertificate,
 )
-from .disposal import DATA_MISSING, WeightLine, close_problems, data_status, get_batch, weight_check
+from .disposal import DATA_MISSING, WeightLine, close_problems, data_statuses, get_batch, weight_check
 from .errors import NotFound, ValidationError
 
 
@@ -104,9 +104,10 @@ def batch_detail(session: Session, batch_id: int
     if batch is None:
         raise NotFound(what=str(batch_id))
     rows = []
+    data = data_statuses(session, [item.asset for item in batch.items])
     for item in batch.items:
         a = item.asset
-        status, reference = data_status(session, a)
+        status, reference = data[a.id]
         rows.append(ItemRow(item.id, a.id, a.tag, a.category.value, f"{a.manufacturer} {a.model}",
                             a.serial or "", item.weee_category, Decimal(item.weight_kg), status,
                             reference))

@@ -471,13 +471,16 @@ def _first_of_month(index: int) -> dt.date:
 
 
 def _unsanitised():
-    """Holds data, and some medium lacks a verified, passed latest sanitisation record."""
+    """Holds data, and some medium lacks a verified, passed latest sanitisation record (made
+    after the device's return from its second life, if it came back: sanitisation.py's rule)."""
     media, rec, later = StorageMedium.__table__, SanitisationRecord.__table__, SanitisationRecord.__table__.alias()
+    since_return = or_(A.c.returned_at.is_(None), rec.c.performed_at > A.c.returned_at)
     verified_latest = exists().where(
         rec.c.medium_id == media.c.id,
         rec.c.verification_result == VerificationResult.PASSED,
-        rec.c.verifier_id.is_not(None),
-        ~exists().where(later.c.medium_id == rec.c.medium_id, later.c.id > rec.c.id))
+        rec.c.verifier_id.is_not(None), since_return,
+        ~exists().where(later.c.medium_id == rec.c.medium_id, later.c.id > rec.c.id)
+    ).correlate(A, media)  # the outer query's device and medium, not new FROM entries
     no_media = ~exists().where(media.c.asset_id == A.c.id)
     open_medium = exists().where(media.c.asset_id == A.c.id, ~verified_latest)
     return and_(A.c.data_bearing == true(), or_(no_media, open_medium))
