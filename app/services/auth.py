@@ -44,7 +44,8 @@ FORGET_UNKNOWN_NAMES_AFTER = dt.timedelta(days=1)
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # Verifying against this keeps the time of "unknown user" equal to "wrong password".
-_DUMMY_HASH = _hasher.hash("not a real password")
+# Made on the first sign-in, not at import: one argon2 hash costs ~280 ms of every start.
+_DUMMY_HASH: str | None = None
 _directory = None  # a ldap_auth.DirectoryConfig when the desk signs in through a directory
 
 
@@ -52,7 +53,7 @@ def use_cheap_hashing_for_tests() -> None:
     """Argon2id with minimal cost: the test suite creates hundreds of users."""
     global _hasher, _DUMMY_HASH
     _hasher = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
-    _DUMMY_HASH = _hasher.hash("not a real password")
+    _DUMMY_HASH = None  # made again with these parameters, so it costs what a real one does
 
 
 def use_directory(config) -> None:
@@ -219,10 +220,20 @@ def refuse_if_locked(session: Session, name: str, now: dt.datetime | None = None
         raise lock
 
 
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = _hasher.hash("not a real password")
+    return _DUMMY_HASH
+
+
 def _verify(password_hash: str | None, password: str) -> bool:
+    # Made before the branch, for known and unknown names alike: the one-off cost of making
+    # it must not tell the first caller whether the name exists.
+    dummy = _dummy_hash()
     if not password_hash:
         try:
-            _hasher.verify(_DUMMY_HASH, password or "-")
+            _hasher.verify(dummy, password or "-")
         except VerificationError:
             pass
         return False

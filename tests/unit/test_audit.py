@@ -246,3 +246,121 @@ def test_sign_in_is_recorded(session, technician):
     auth.authenticate(session, "tom", "tech-pass-1")
     (event,) = last_events(session, 1)
     assert event.action == "sign_in" and event.entity_ref == "tom"
+
+
+# --- the fast verify path hashes exactly what the writing side hashed --------------------
+
+def _varied_events(n: int) -> list[tuple]:
+    """Events as the database returns them: the awkward cases first, then random mixes."""
+    import datetime as dt
+    import random
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+
+    texts = ["", "plain", "Zoë’s “quote” \"double\" \\back\\slash", "tab\there\nnew\rline\x00\x1f\x7f",
+             "日本語のラベル", "emoji 🧯🖥️", "\u2028\u2029 line separators", "</script>", "•••", "ß" * 300]
+    zones = [dt.UTC, ZoneInfo("Europe/Brussels"), ZoneInfo("Asia/Kolkata"), ZoneInfo("America/St_Johns"),
+             dt.timezone(dt.timedelta(hours=-3, minutes=-30))]
+    values = [None, True, False, 0, -7, 2**63 - 1, 10**30, 1.5, 0.1, -0.0, 1e-7, 3e20,
+              Decimal("12.50"), Decimal("-0.000"), Decimal("1E+3"), dt.date(2026, 2, 29 - 1),
+              dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.UTC), "text", "ünïcödé"] + texts
+    rng = random.Random(11)
+
+    def changes() -> str:
+        keys = rng.sample(["status", "grade", "notes", "ram_gb", "price", "Ä-key", "a", "B", "_"], rng.randint(0, 5))
+        return audit.canonical_json({k: [audit._plain(rng.choice(values)), audit._plain(rng.choice(values))]
+                                     for k in keys} | ({"nested": {"z": [1, {"y": None}], "a": "ä"}}
+                                                       if rng.random() < 0.2 else {}))
+
+    out = []
+    for seq in range(1, n + 1):
+        when = dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=rng.randint(0, 10**8),
+                                                                     microseconds=rng.choice([0, 1, 999_999, rng.randint(0, 999_999)]))
+        out.append((seq if seq > 3 else [1, 2**40, 0][seq - 1],
+                    when.astimezone(rng.choice(zones)),
+                    rng.choice([None, 1, 42, 2**31]),
+                    rng.choice(texts[1:]),
+                    rng.choice(["edit", "receive", "sign_in", "ünïcödé-action"]),
+                    rng.choice(["asset", "medium", "handover_item"]),
+                    rng.choice([None, 0, 7, 123456789]),
+                    rng.choice([None, "CD00000011", "日本語", "quote\"d"]),
+                    changes()))
+    return out
+
+
+def test_fast_hashed_payload_equals_the_canonical_serialisation():
+    prev = "ab" * 32
+    for seq, when, actor_id, actor_name, action, etype, eid, eref, changes in _varied_events(5000):
+        original = prev + "\n" + audit.canonical_json(audit.hashed_fields(
+            seq, when, actor_id, actor_name, action, etype, eid, eref, changes))
+        fast = audit._hashed_payload(prev, seq, audit.canonical_json(audit._plain(when)), actor_id,
+                                     actor_name, action, etype, eid, eref, changes)
+        assert fast == original
+
+
+@pytest.mark.parametrize("odd", [{"action": None}, {"actor_name": 5}, {"changes": b"{}"},
+                                 {"actor_id": "7"}, {"entity_id": 1.0}, {"seq": None}])
+def test_fast_hashed_payload_refuses_values_it_cannot_write_exactly(odd):
+    """Such values send verify to the generic path instead of hashing different bytes."""
+    fields = {"prev_hash": "ab" * 32, "seq": 1, "occurred_at_json": '"2026-01-01T00:00:00.000000+00:00"',
+              "actor_id": 1, "actor_name": "Tom", "action": "edit", "entity_type": "asset",
+              "entity_id": 1, "entity_ref": None, "changes": "{}"} | odd
+    with pytest.raises(TypeError):
+        audit._hashed_payload(**fields)
+
+
+def test_varied_events_written_to_the_database_verify(session, technician):
+    ctx = audit.AuditContext(technician.id, "Zoë “Tom” 日本 🧯", "bench")
+    rng_events = [(action, etype, eid, eref, json.loads(changes))
+                  for _s, _w, _a, _n, action, etype, eid, eref, changes in _varied_events(300)]
+    for start in range(0, len(rng_events), 50):  # several flushes: several timestamps
+        audit.append_events(session, ctx, rng_events[start:start + 50])
+    session.commit()
+    report = audit.verify_chain(session, batch=7)  # many chunks, and a chunk edge mid-flush
+    assert report.ok and report.events >= 300
+
+
+def test_tampering_in_a_later_chunk_is_named(session, trail):
+    tamper(session, "UPDATE audit_events SET entity_ref = 'X' WHERE seq = :s", s=trail - 1)
+    report = audit.verify_chain(session, batch=2)
+    assert not report.ok and report.broken_seq == trail - 1
+    assert "changed" in report.message()
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # only PostgreSQL has session time zones
+def test_chain_verifies_whatever_time_zone_the_database_session_uses(session, trail):
+    session.execute(text("SET TIME ZONE 'America/St_Johns'"))
+    assert audit.verify_chain(session).ok
+
+
+def test_stored_times_read_for_verify_equal_what_the_orm_reads(session, trail):
+    """verify reads occurred_at straight from the driver; it must hash what the ORM reads."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    times = [dt.datetime(2026, 3, 29, 0, 59, 59, 999_999, tzinfo=dt.UTC),
+             dt.datetime(2026, 10, 25, 2, 30, tzinfo=ZoneInfo("Europe/Brussels")),
+             dt.datetime(1999, 12, 31, 23, 0, 0, 1, tzinfo=dt.timezone(dt.timedelta(hours=-9, minutes=-30))),
+             dt.datetime(2038, 1, 19, 3, 14, 8, 500_000, tzinfo=ZoneInfo("Asia/Kolkata")),
+             dt.datetime(9999, 12, 30, 12, 0, tzinfo=dt.UTC)]
+    if session.bind.dialect.name == "postgresql":
+        session.execute(text("SET TIME ZONE 'Pacific/Chatham'"))  # +13:45, never the UTC we write
+    for seq, when in enumerate(times, start=1):
+        session.execute(update(AuditEvent.__table__).where(AuditEvent.__table__.c.seq == seq)
+                        .values(occurred_at=when))
+    orm = {e.seq: audit._plain(e.occurred_at)
+           for e in session.scalars(select(AuditEvent).execution_options(populate_existing=True))}
+    with audit._stored_events(session, batch=2) as (rows, plain_time):
+        read = {row[0]: plain_time(row[1]) for row in rows}
+    assert read == orm
+    assert [read[seq] for seq in range(1, len(times) + 1)] == [audit._plain(t) for t in times]
+
+
+@pytest.mark.parametrize("sql", ["UPDATE audit_events SET changes = '{}' WHERE seq = 5",
+                                 "UPDATE audit_events SET prev_hash = 'x' WHERE seq = 5",
+                                 "DELETE FROM audit_events WHERE seq = 4"])
+def test_the_broken_event_is_named_by_its_id(session, trail, sql):
+    tamper(session, sql)
+    report = audit.verify_chain(session)
+    named = session.scalars(select(AuditEvent).where(AuditEvent.seq == 5)).one()
+    assert not report.ok and report.broken_id == named.id
