@@ -16,15 +16,15 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from ...i18n import N_, current_language, translate
+from ...i18n import N_, current_language
 from ...models import User, utcnow
 from ...timefmt import format_local
 from .. import weee
-from .a4 import WIDTH, build_a4, qr_drawing
+from .a4 import WIDTH, DocumentPage, build_a4, qr_drawing
 from .intake_receipt import category_name
 from .issued import qr_payload
 
@@ -47,23 +47,10 @@ def _kg(text: str | None) -> str:
     return f"{Decimal(text):,.2f}".replace(",", " ").replace(".", ",")
 
 
-class _Page:
+class _Page(DocumentPage):
     def __init__(self, language: str) -> None:
-        self.language = language
-        base = getSampleStyleSheet()
-        self.body = ParagraphStyle("body", parent=base["BodyText"], fontSize=9, leading=11.5)
-        self.small = ParagraphStyle("small", parent=self.body, fontSize=7.8, leading=9.6)
-        self.cell = ParagraphStyle("cell", parent=self.body, fontSize=7.3, leading=8.8)
-        self.title = ParagraphStyle("title", parent=base["Title"], fontSize=17, alignment=0,
-                                    spaceAfter=2)
-        self.heading = ParagraphStyle("heading", parent=self.body, fontName="Helvetica-Bold",
-                                      fontSize=10, spaceBefore=4, spaceAfter=2)
-
-    def plain(self, text: str, **params) -> str:
-        return translate(text, self.language, **params)
-
-    def t(self, text: str, **params) -> str:
-        return escape(self.plain(text, **params))
+        super().__init__(language, body=(9, 11.5), small=(7.8, 9.6), cell=(7.3, 8.8),
+                         heading={"fontSize": 10, "spaceBefore": 4, "spaceAfter": 2})
 
 
 def render_eol_certificate(number: str, content: dict, issued_by: User, countersigner: User | None,

@@ -18,14 +18,14 @@ import datetime as dt
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from ...i18n import N_, current_language, translate
+from ...i18n import N_, current_language
 from ...timefmt import format_local
-from .a4 import WIDTH, build_a4, qr_drawing
+from .a4 import WIDTH, DocumentPage, build_a4, qr_drawing
 from .intake_receipt import category_name
 from .issued import qr_payload
 
@@ -68,25 +68,11 @@ PADDING = 3
 HEADER_FILL = colors.HexColor("#e8eef4")
 
 
-class _Page:
+class _Page(DocumentPage):
     def __init__(self, language: str) -> None:
-        self.language = language
-        base = getSampleStyleSheet()
-        self.body = ParagraphStyle("body", parent=base["BodyText"], fontSize=9.5, leading=12)
-        self.small = ParagraphStyle("small", parent=self.body, fontSize=8, leading=10)
+        super().__init__(language, cell=(CELL_SIZE, 9), bold_font=FONT_BOLD)
         self.term = ParagraphStyle("term", parent=self.body, fontSize=9, leading=11, spaceBefore=0,
                                    spaceAfter=3, leftIndent=10, firstLineIndent=-10)
-        self.cell = ParagraphStyle("cell", parent=self.body, fontSize=CELL_SIZE, leading=9)
-        self.title = ParagraphStyle("title", parent=base["Title"], fontSize=17, alignment=0,
-                                    spaceAfter=2)
-        self.heading = ParagraphStyle("heading", parent=self.body, fontName=FONT_BOLD,
-                                      spaceBefore=2)
-
-    def plain(self, text: str, **params) -> str:
-        return translate(text, self.language, **params)
-
-    def t(self, text: str, **params) -> str:
-        return escape(self.plain(text, **params))
 
 
 def render_handover_certificate(content: dict, digest: str, language: str | None = None) -> bytes:

@@ -9,31 +9,15 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.platypus import Paragraph, Table, TableStyle
 
-from ...i18n import translate
+from .a4 import DocumentPage
 
 HEADER_FILL = colors.HexColor("#e8eef4")
 
 
-class SalePage:
-    def __init__(self, language: str) -> None:
-        self.language = language
-        base = getSampleStyleSheet()
-        self.body = ParagraphStyle("body", parent=base["BodyText"], fontSize=9.5, leading=12)
-        self.small = ParagraphStyle("small", parent=self.body, fontSize=8, leading=10)
-        self.cell = ParagraphStyle("cell", parent=self.body, fontSize=7.5, leading=9)
-        self.title = ParagraphStyle("title", parent=base["Title"], fontSize=17, alignment=0,
-                                    spaceAfter=2)
-        self.heading = ParagraphStyle("heading", parent=self.body, fontName="Helvetica-Bold",
-                                      spaceBefore=2)
-
-    def plain(self, text: str, **params) -> str:
-        return translate(text, self.language, **params)
-
-    def t(self, text: str, **params) -> str:
-        return escape(self.plain(text, **params))
+class SalePage(DocumentPage):
+    """The styles of the sale documents (receipt, allocation report, catalogue)."""
 
     def p(self, markup: str, style=None) -> Paragraph:
         return Paragraph(markup, style or self.cell)

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     KeepTogether,
@@ -30,10 +29,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ...i18n import N_, current_language, translate
+from ...i18n import N_, current_language
 from ...models import Asset, Role, SanitisationRecord, User, utcnow
 from ...timefmt import format_local
-from .a4 import WIDTH, build_a4
+from .a4 import WIDTH, DocumentPage, build_a4
 from .a4 import qr_drawing as _qr
 from .issued import qr_payload
 
@@ -78,25 +77,8 @@ class CertifiedMedium:
     verifier: str
 
 
-class _Page:
+class _Page(DocumentPage):
     """The styles of the certificate and its translator into one language (all output escaped)."""
-
-    def __init__(self, language: str) -> None:
-        self.language = language
-        base = getSampleStyleSheet()
-        self.body = ParagraphStyle("body", parent=base["BodyText"], fontSize=9.5, leading=12)
-        self.small = ParagraphStyle("small", parent=self.body, fontSize=8, leading=10)
-        self.cell = ParagraphStyle("cell", parent=self.body, fontSize=7.5, leading=9)
-        self.title = ParagraphStyle("title", parent=base["Title"], fontSize=17, alignment=0,
-                                    spaceAfter=2)
-        self.heading = ParagraphStyle("heading", parent=self.body, fontName="Helvetica-Bold",
-                                      spaceBefore=2)
-
-    def plain(self, text: str, **params) -> str:
-        return translate(text, self.language, **params)
-
-    def t(self, text: str, **params) -> str:
-        return escape(self.plain(text, **params))
 
 
 def render_sanitisation_certificate(
