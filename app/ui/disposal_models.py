@@ -3,7 +3,7 @@ devices of a batch and its weight check. Small lists of plain rows from `disposa
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from ..i18n import N_, _
@@ -14,8 +14,8 @@ from ..services.documents.intake_receipt import category_name
 from ..timefmt import format_local
 from .disposal_dialogs import weight_text
 from .style import ERROR
+from .table_model import RowsTableModel
 
-_ROOT = QModelIndex()
 WARN = "#9a6700"
 DATA_NAMES = {"none": N_("no data parts"), "wiped": N_("wiped"), "destroyed": N_("destroyed"),
               "missing": N_("NO RECORD")}
@@ -23,31 +23,11 @@ DATA_LONG = {"none": N_("no data-bearing parts"), "wiped": N_("wiped"),
              "destroyed": N_("media destroyed"), "missing": N_("NO wipe or destruction record")}
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(RowsTableModel):
     """A small table of plain rows (a batch holds tens to a few hundred devices)."""
 
     columns: tuple[str, ...] = ()
     right: frozenset[int] = frozenset()
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.rows: list = []
-
-    def rowCount(self, parent=_ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=_ROOT) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return _(self.columns[section])
-        return None
-
-    def set_rows(self, rows: list) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
 
     def cells(self, row) -> tuple:
         raise NotImplementedError

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt
+from PySide6.QtCore import QDate, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,35 +37,15 @@ from ..services import processors
 from ..services.errors import DomainError
 from .service_call import call_service
 from .style import ERROR
+from .table_model import RowsTableModel
 from .widgets import ErrorLabel, line_edit, name_widget
 
-_ROOT = QModelIndex()
 TYPE_NAMES = {PartyType.RECYCLER: N_("waste processor"), PartyType.CARRIER: N_("carrier")}
 
 
-class PartiesModel(QAbstractTableModel):
+class PartiesModel(RowsTableModel):
     columns = (N_("Name"), N_("Role"), N_("Enterprise number"), N_("Permit or registration number"),
                N_("Certification"), N_("Valid until"))
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.rows: list[processors.PartyRow] = []
-
-    def rowCount(self, parent=_ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=_ROOT) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return _(self.columns[section])
-        return None
-
-    def set_rows(self, rows) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

@@ -23,7 +23,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -61,6 +61,7 @@ from .feedback import COLOURS, ScanBar, ScanFeedback
 from .printing import LabelPrinter, PrintSettings
 from .service_call import ScanPageMixin
 from .style import ERROR
+from .table_model import RowsTableModel
 from .widgets import ErrorLabel, line_edit, name_widget, page_header
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,6 @@ F, R = CountFinding, CountResolution
 FINDING_COLOURS = {F.FOUND: COLOURS["good"], F.MISSING: ERROR, F.UNEXPECTED: "#9a6700",
                    F.UNKNOWN: "#57606a"}
 OPEN_FILL = "#fff8e6"  # a line that waits for the manager
-_ROOT = QModelIndex()
 
 _STYLE = """
 QLabel#moveTarget, QLabel#countTitle { font-size: 14pt; font-weight: 600; color: #1b1f23; }
@@ -87,33 +87,7 @@ def _now_text() -> str:
 # --------------------------------------------------------------------------------------- models
 
 
-class _RowsModel(QAbstractTableModel):
-    """A small table of plain rows; the page keeps tens to a few hundred of them."""
-
-    columns: tuple[str, ...] = ()
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.rows: list = []
-
-    def rowCount(self, parent=_ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=_ROOT) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return _(self.columns[section]) if self.columns[section] else ""
-        return None
-
-    def set_rows(self, rows: list) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-
-class LocationsModel(_RowsModel):
+class LocationsModel(RowsTableModel):
     columns = (N_("Code"), N_("Devices"))
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
@@ -140,7 +114,7 @@ class MoveRow:
     ok: bool
 
 
-class MovesModel(_RowsModel):
+class MovesModel(RowsTableModel):
     """The scans of this session at the move tab, newest first, refusals included."""
 
     columns = (N_("Time"), N_("Tag"), N_("Manufacturer and model"), N_("From"), N_("To"),
@@ -164,7 +138,7 @@ class MovesModel(_RowsModel):
         self.set_rows([row, *self.rows])
 
 
-class CountLinesModel(_RowsModel):
+class CountLinesModel(RowsTableModel):
     """The lines of a count: what needs the manager first, then what was found.
 
     While counting, the serial number shows what was scanned; once closed, the

@@ -18,7 +18,7 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -50,38 +50,18 @@ from .feedback import ScanBar, ScanFeedback
 from .printing import LabelPrinter, PrintSettings, save_pdf
 from .sales_dialogs import InterestDialog, NewRoundDialog, OverrideDialog, PaymentDialog
 from .service_call import ScanPageMixin
+from .table_model import RowsTableModel
 from .widgets import name_widget, page_header
 
 log = logging.getLogger(__name__)
-_ROOT = QModelIndex()
 STATUS_COLOURS = {ItemStatus.ALLOCATED: "#9a6700", ItemStatus.PAID: "#1f5f8b",
                   ItemStatus.SOLD: "#1b5e20", ItemStatus.EXPIRED: "#b71c1c",
                   ItemStatus.UNSOLD: "#57606a"}
 
 
-class ItemsModel(QAbstractTableModel):
+class ItemsModel(RowsTableModel):
     columns = (N_("Tag"), N_("Device"), N_("Grade"), N_("Price"), N_("Price rule"),
                N_("Interest"), N_("Status"), N_("Buyer"), N_("Communication"))
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.rows: list[sales.ItemRow] = []
-
-    def rowCount(self, parent=_ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=_ROOT) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return _(self.columns[section])
-        return None
-
-    def set_rows(self, rows) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
 
     def text(self, r: sales.ItemRow, column: int) -> str:
         rule = (_("set by the manager: {reason}", reason=r.override_reason)

@@ -7,7 +7,7 @@ administrator) and the refusal is shown under the table in the page's own words.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,11 +30,11 @@ from ..services.errors import DomainError
 from ..timefmt import format_local, local
 from .labels import role_label
 from .service_call import call_service
+from .table_model import RowsTableModel
 from .users_form import AccountDialog
 from .widgets import ErrorLabel, name_widget
 
 COLUMNS = (N_("User name"), N_("Full name"), N_("Role"), N_("Status"), N_("Password"), N_("Last sign-in"))
-_ROOT = QModelIndex()
 
 
 def status_text(row: auth.UserRow) -> str:
@@ -45,28 +45,10 @@ def status_text(row: auth.UserRow) -> str:
     return _("Active")
 
 
-class UsersModel(QAbstractTableModel):
+class UsersModel(RowsTableModel):
     """The users, as the service lists them (a province has tens, not thousands)."""
 
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.rows: list[auth.UserRow] = []
-
-    def set_rows(self, rows: list[auth.UserRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent=_ROOT) -> int:  # Qt API
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=_ROOT) -> int:  # Qt API
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # Qt API
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return _(COLUMNS[section])
-        return None
+    columns = COLUMNS
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
