@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
@@ -40,88 +41,44 @@ class PageSpec:
         return page
 
 
-def _intake_page(database: Database, user: User, settings: Settings) -> QWidget:
-    from .intake_page import IntakePage
+def _page(module: str, name: str) -> PageFactory:
+    """A factory that imports the page's module only when the page is built (light start-up)."""
 
-    return IntakePage(database, user, settings)
+    def build(database: Database, user: User, settings: Settings) -> QWidget:
+        return getattr(import_module(f"{__package__}.{module}"), name)(database, user, settings)
 
-
-def _inventory_page(database: Database, user: User, settings: Settings) -> QWidget:
-    from .inventory_page import InventoryPage
-
-    return InventoryPage(database, user, settings)
-
-
-def _refurbishment_page(database: Database, user: User, settings: Settings) -> QWidget:
-    from .refurbishment_page import RefurbishmentPage
-
-    return RefurbishmentPage(database, user, settings)
-
-
-def _locations_page(database: Database, user: User, settings: Settings) -> QWidget:
-    from .locations_page import LocationsPage
-
-    return LocationsPage(database, user, settings)
-
-
-def _handovers_page(database: Database, user: User, settings: Settings) -> QWidget:
-    from .handovers_page import HandoversPage
-
-    return HandoversPage(database, user, settings)
-
-
-def _disposal_page(database: Database, user: User, settings: Settings) -> QWidget:
-    from .disposal_page import DisposalPage
-
-    return DisposalPage(database, user, settings)
-
-
-def _reports_page(database: Database, user: User, settings: Settings) -> QWidget:
-    from .dashboard_page import DashboardPage
-
-    return DashboardPage(database, user, settings)
-
-
-def _settings_page(database: Database, user: User, settings: Settings) -> QWidget:
-    from .settings_page import SettingsPage
-
-    return SettingsPage(database, user, settings)
-
-
-def _sales_page(database: Database, user: User, settings: Settings) -> QWidget:
-    from .sales_page import SalesPage
-
-    return SalesPage(database, user, settings)
+    return build
 
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("intake", N_("Intake"), N_(
         "Receive the devices a service hands in: scan or type the serial number, record the "
-        "device and print its asset label."), factory=_intake_page),
+        "device and print its asset label."), factory=_page("intake_page", "IntakePage")),
     PageSpec("inventory", N_("Inventory"), N_(
         "Find any device by tag, serial number, status or location, and see its full history."),
-        factory=_inventory_page),
+        factory=_page("inventory_page", "InventoryPage")),
     PageSpec("locations", N_("Locations"), N_(
         "Print the shelf labels, move devices by scanning a location and then the devices, and "
         "count what is physically on a shelf."),
-        factory=_locations_page),
+        factory=_page("locations_page", "LocationsPage")),
     PageSpec("refurbishment", N_("Refurbishment"), N_(
         "Work through the checklist at the bench, record the data wiping and set the "
-        "cosmetic grade."), factory=_refurbishment_page),
+        "cosmetic grade."), factory=_page("refurbishment_page", "RefurbishmentPage")),
     PageSpec("handovers", N_("Handovers"), N_(
         "Reserve ready devices for a service, school or charity and print the handover "
-        "certificate."), factory=_handovers_page),
+        "certificate."), factory=_page("handovers_page", "HandoversPage")),
     PageSpec("sales", N_("Sales"), N_(
-        "Run sales rounds for staff members and print the sales receipts."), factory=_sales_page),
+        "Run sales rounds for staff members and print the sales receipts."),
+        factory=_page("sales_page", "SalesPage")),
     PageSpec("disposal", N_("Disposal"), N_(
         "Collect devices at the end of their life into batches for a certified recycler and "
-        "print the end-of-life certificate."), factory=_disposal_page),
+        "print the end-of-life certificate."), factory=_page("disposal_page", "DisposalPage")),
     PageSpec("reports", N_("Reports"), N_(
         "Show reuse and disposal figures, CO2e savings and stock overviews for the province's "
-        "sustainability goals."), factory=_reports_page),
+        "sustainability goals."), factory=_page("dashboard_page", "DashboardPage")),
     PageSpec("settings", N_("Settings"), N_(
         "Set the site name, printers and language, and manage users and backups."),
-        factory=_settings_page),
+        factory=_page("settings_page", "SettingsPage")),
 )
 
 
