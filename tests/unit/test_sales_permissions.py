@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from test_permission_matrix import PASSWORD, Case, World, _fingerprint, _Recorder, _Snapshot
+from test_permission_matrix import PASSWORD, Case, World, role_problems
 
 from app.models import Role
 from app.services import auth, privacy, sales, staff
-from app.services.errors import DomainError, PermissionDenied
 from app.services.permissions import PERMISSIONS, SYSTEM
 
 TODAY = dt.date(2026, 11, 29)
@@ -80,29 +79,8 @@ def world(session) -> World:
 @pytest.mark.parametrize("permission", sorted(SALES_CASES))
 def test_each_role_is_allowed_or_refused_as_the_table_says(world, permission):
     case = SALES_CASES[permission]
-    problems = []
-    for role in Role:
-        actor = world.users[role]
-        allowed = role in PERMISSIONS[permission]
-        before = None
-        try:
-            if allowed:
-                case.call(world, actor)
-            else:
-                before = _Snapshot(world)
-                case.call(world, _Recorder(actor, before))
-                problems.append(f"{role.value}: allowed, but the table refuses it")
-        except PermissionDenied:
-            if allowed:
-                problems.append(f"{role.value}: refused, but the table allows it")
-            elif before is not None and before.taken and before.before != _fingerprint(world.session):
-                problems.append(f"{role.value}: refused, but something was changed")
-        except DomainError as err:
-            if not (allowed and isinstance(err, case.expect)):
-                problems.append(f"{role.value}: {type(err).__name__}: {err}")
-        finally:
-            world.session.rollback()
-    assert not problems, f"{permission}: " + "; ".join(problems)
+    assert not (problems := role_problems(world, permission, case)), (
+        f"{permission}: " + "; ".join(problems))
 
 
 def test_every_sales_permission_has_a_case():
