@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.config import Settings
 from app.models import AssetStatus, ItemStatus, Role, SaleItem, User
-from app.services import auth, sales
+from app.services import auth, pricing, sales
 from app.timefmt import local
 from app.ui.main_window import MainWindow
 from app.ui.sales_dialogs import OverrideDialog
@@ -39,7 +39,7 @@ def warehouse(ui_database, admin):
         for n, item in enumerate(round_.items):
             for person in people[: (n % 4) + (0 if n == 6 else 1)]:
                 sales.register_interest(s, tech, item.id, person.id, today=today)
-        return {"round": round_.id, "tags": [d.tag for d in devices]}
+        return {"round": round_.id, "tags": [d.tag for d in devices], "today": today}
 
 
 def open_page(qtbot, ui_database, tmp_path, username: str):
@@ -67,7 +67,11 @@ def test_round_shows_each_device_with_its_price_and_rule(manager_desk, warehouse
     window, page = manager_desk
     assert page.model.rowCount() == 7
     first = [page.model.text(page.model.rows[0], c) for c in range(page.model.columnCount())]
-    assert first[0] == warehouse["tags"][0] and first[3] == "€ 92,00"
+    # Residual-value rule for a B-grade laptop bought on 1 March 2022 at € 1 150 (pricing.json):
+    # 1150 × start 0.70 × 0.65^(months/12) × grade 0.85, months counted to the round's day.
+    months = pricing.age_in_months(dt.date(2022, 3, 1), warehouse["today"])
+    expected = round(1150 * 0.70 * 0.65 ** (months / 12) * 0.85)
+    assert first[0] == warehouse["tags"][0] and first[3] == f"€ {expected},00"
     assert "× grade B ×0.85" in first[4] and first[5] == "1" and first[6] == "offered"
     assert "at most per person: 1 × laptop, 1 × smartphone" in page.info.text()
     assert window.width() == 1280 and page.table.width() < 1280
