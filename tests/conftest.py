@@ -1,5 +1,10 @@
 """Shared fixtures: a fresh database per test, on SQLite and on a real PostgreSQL.
 
+The app's clock (app/clock.py) can be moved for the whole run: `--clock-shift 365` (days)
+runs the suite a year from now, `--clock-at 2027-12-31T23:30+01:00` at a given moment (the
+clock keeps ticking from there). A test that depends on the time pins it with the `pinned_clock`
+fixture, which wins over both.
+
 The PostgreSQL server is started by the test run itself (tests/pgserver.py)
 and stopped at the end. Tests that take the `db` fixture run on both
 databases. In CI (CI=true) a PostgreSQL server that cannot start fails the
@@ -8,6 +13,7 @@ run instead of skipping, so the PostgreSQL tests can never silently vanish.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import os
 import shutil
@@ -21,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from pgserver import PgUnavailable, start_postgres  # noqa: E402
 
-from app import i18n  # noqa: E402
+from app import clock, i18n  # noqa: E402
 from app.db import Database, make_engine, migrate, open_database  # noqa: E402
 from app.models import Role  # noqa: E402
 from app.services import auth  # noqa: E402
@@ -32,6 +38,42 @@ _counter = itertools.count()
 
 
 auth.use_cheap_hashing_for_tests()
+
+# A Thursday morning in Brussels, well away from month ends and clock changes: the moment
+# `pinned_clock` starts at unless a test sets another.
+PINNED_MOMENT = dt.datetime(2026, 6, 18, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("depot clock")
+    group.addoption("--clock-shift", type=float, default=None, metavar="DAYS",
+                    help="run with the app's clock moved this many days (e.g. 365: a year ahead)")
+    group.addoption("--clock-at", default=None, metavar="ISO-MOMENT",
+                    help="run with the app's clock starting at this moment (with a UTC offset)")
+
+
+def pytest_configure(config):
+    shift, at = config.getoption("--clock-shift"), config.getoption("--clock-at")
+    if shift is not None and at is not None:
+        raise pytest.UsageError("--clock-shift and --clock-at: give one of them")
+    if at is not None:
+        moment = dt.datetime.fromisoformat(at)
+        if moment.tzinfo is None:
+            raise pytest.UsageError("--clock-at needs a UTC offset, e.g. 2027-03-28T02:30+01:00")
+        shift = (moment - dt.datetime.now(dt.UTC)).total_seconds() / 86400
+    if shift:
+        clock.install(clock.ShiftedClock(dt.timedelta(days=shift)))
+
+
+def pytest_report_header(config):
+    return f"app clock: {clock.now().astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC ({type(clock.current()).__name__})"
+
+
+@pytest.fixture
+def pinned_clock():
+    """The app's clock standing still at PINNED_MOMENT; `.set(moment)` / `.advance(days=…)` move it."""
+    with clock.use(clock.FixedClock(PINNED_MOMENT)) as fixed:
+        yield fixed
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ import datetime as dt
 
 from bench_helpers import bench_ready
 
+from app import clock
 from app.models import Asset, Category, Grade, MediumKind, PartyType
 from app.services import assets, handover_requests, parties, refurbishment
 from app.services.assets import MediumSpec
@@ -38,7 +39,7 @@ def laptops_request(session, manager, recipient, quantity=3, **line):
     return handover_requests.create_request(
         session, manager, recipient.id,
         [handover_requests.LineSpec(Category.LAPTOP, quantity, **line)],
-        needed_by=dt.date.today() + dt.timedelta(days=14))
+        needed_by=clock.today() + dt.timedelta(days=14))
 
 
 def reserve_all_proposals(session, manager, request):

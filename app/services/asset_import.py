@@ -30,9 +30,9 @@ from pathlib import Path
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..i18n import N_, _
 from ..models import Asset, Category, Party, PartyType
-from ..timefmt import BRUSSELS
 from . import audit, catalogue, lifecycle, sequences
 from .assets import canonical_manufacturer
 from .codes import MAX_SERIAL_LENGTH, normalise_serial, strip_control
@@ -659,7 +659,7 @@ class _Checker:
         self.makes: dict[str, str] = {}
         self.services = {" ".join(name.casefold().split()): pid for pid, name in session.execute(
             select(Party.id, Party.name).where(Party.type == PartyType.SERVICE).order_by(Party.id))}
-        self.today = dt.datetime.now(BRUSSELS).date()
+        self.today = clock.today()
         self.limits = {name: Asset.__table__.c[name].type.length
                        for name in ("serial", "manufacturer", "model", "cpu")}
 

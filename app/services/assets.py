@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..i18n import N_
 from ..models import Asset, Category, Grade, Location, MediumKind, StorageMedium
 from . import lifecycle, sequences
@@ -210,5 +211,5 @@ def add_medium(session: Session, actor, asset_id: int, spec: MediumSpec) -> Stor
 def age_months(asset: Asset, today: dt.date | None = None) -> int | None:
     if asset.purchase_date is None:
         return None
-    today = today or dt.date.today()
+    today = today or clock.today()
     return (today.year - asset.purchase_date.year) * 12 + today.month - asset.purchase_date.month

@@ -33,6 +33,7 @@ from pathlib import Path
 from sqlalchemy import MetaData, insert, text
 from sqlalchemy.engine import Engine, make_url
 
+from .. import clock
 from ..i18n import N_, _
 from .errors import DomainError
 from .portable import (
@@ -464,7 +465,7 @@ def run_scheduled(engine: Engine, settings, today: dt.date | None = None) -> Pat
     if engine.dialect.name != "sqlite" or settings.extra.get(SCHEDULE_KEY, "daily") == "off":
         return None
     folder = scheduled_folder(settings)
-    today = today or dt.date.today()
+    today = today or clock.today()
     target = folder / f"depot-{today.isoformat()}.sqlite"
     if target.exists():
         return None

@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..models import (
     Category,
     CheckOutcome,
@@ -171,7 +172,7 @@ def fill(session: Session, actor, n_assets: int, seed: int = 1,
     by_type, locs = _reference_data(session, manager)
     recipients = by_type[PartyType.SCHOOL] + by_type[PartyType.CHARITY] + by_type[PartyType.SERVICE]
     counts: dict[str, int] = {}
-    today = dt.date.today()
+    today = clock.today()
     weights = [w for _, w, _ in PATHS]
     for i in range(n_assets):
         (cat, make, model, cpu, ram, storage, screen, cost, weight, medium, style) = rng.choice(MODELS)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..i18n import N_, _
 from ..models import (
     Asset,
@@ -120,7 +121,7 @@ def create_request(session: Session, actor, recipient_id: int, lines: Iterable[L
         if not recipient.active:
             raise ValidationError(N_("{name} is deactivated: reactivate it first."),
                                   name=recipient.name)
-        number = f"RQ-{dt.date.today().year}-{sequences.next_value(session, 'handover_request'):05d}"
+        number = f"RQ-{clock.today().year}-{sequences.next_value(session, 'handover_request'):05d}"
         request = HandoverRequest(number=number, recipient_id=recipient.id, needed_by=needed_by,
                                   notes=(notes or "").strip() or None, created_by_id=actor.id)
         request.lines = [RequestLine(category=Category(s.category), quantity=s.quantity,
@@ -230,7 +231,7 @@ def alternatives(session: Session, line_id: int, exclude: Iterable[int] = (), li
 # --- reservation ------------------------------------------------------------------------------
 
 def _next_batch_number(session: Session) -> str:
-    return f"HB-{dt.date.today().year}-{sequences.next_value(session, 'handover_batch'):05d}"
+    return f"HB-{clock.today().year}-{sequences.next_value(session, 'handover_batch'):05d}"
 
 
 def _refresh_status(session: Session, request: HandoverRequest) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session, selectinload
 
+from .. import clock
 from ..i18n import N_, _, current_language, translate
 from ..models import (
     Asset,
@@ -315,7 +316,7 @@ def demo_handovers(session: Session, actor, rng: random.Random) -> dict[str, int
     requests = 0
     if not session.scalar(select(func.count()).select_from(HandoverRequest)
                           .where(HandoverRequest.recipient_id == school.id)):
-        needed = dt.date.today() + dt.timedelta(days=rng.randint(10, 30))
+        needed = clock.today() + dt.timedelta(days=rng.randint(10, 30))
         create_request(session, actor, school.id,
                        [LineSpec(Category.LAPTOP, 10, Grade.C, min_ram_gb=8)], needed_by=needed,
                        notes="Laptops voor de leerlingen van het eerste jaar (STEM).")

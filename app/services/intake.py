@@ -10,7 +10,6 @@ nothing); the actions that follow (`receive`, `take_back`, `undo_last`,
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 from collections import Counter as Tally
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..i18n import N_
 from ..models import (
     Asset,
@@ -100,7 +100,7 @@ class ScanResult:
 
 
 def _lot_number(session: Session) -> str:
-    return f"IL-{dt.date.today().year}-{sequences.next_value(session, sequences.INTAKE_LOT):05d}"
+    return f"IL-{clock.today().year}-{sequences.next_value(session, sequences.INTAKE_LOT):05d}"
 
 
 def open_lot(session: Session, actor, origin_service_id: int, delivered_by: str | None = None,

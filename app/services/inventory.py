@@ -88,7 +88,7 @@ from ..models import (
     VerificationResult,
     utcnow,
 )
-from ..timefmt import BRUSSELS, format_local
+from ..timefmt import BRUSSELS, format_local, local
 from . import lifecycle, locations, permissions, refurbishment, sanitisation
 from .assets import age_months
 from .codes import TAG_DIGITS, TAG_PREFIX, ScanKind, classify, normalise_serial
@@ -121,6 +121,12 @@ def stale_days(extra: Mapping | None) -> int:
     except (TypeError, ValueError):
         return DEFAULT_STALE_DAYS
     return days if days > 0 else DEFAULT_STALE_DAYS
+
+
+def days_since(moment: dt.datetime, now: dt.datetime) -> int:
+    """Calendar days in Brussels from `moment` to `now`: received yesterday evening is 1 day ago
+    this morning, and a night of 23 or 25 hours (clock change) still counts as one day."""
+    return max(0, (local(now).date() - local(moment).date()).days)
 
 
 def is_stale(status: AssetStatus | None, changed_at: dt.datetime | None, days: int,
@@ -563,7 +569,7 @@ class _Filters:
             if None in q.grades:
                 parts.append(grade.is_(None))
             out.append(or_(*parts))
-        today = self.now.date()
+        today = local(self.now).date()  # Brussels: at 00:30 on the 1st, UTC is last month
         if q.age_min_months is not None:  # age in whole months, as assets.age_months counts it
             bound = _first_of_month(_month_index(today) - q.age_min_months + 1)
             out.append(unindexed(A.c.purchase_date) < bound)
@@ -633,11 +639,11 @@ _FROM = A.outerjoin(LOC, LOC.c.id == A.c.location_id).outerjoin(PARTY, PARTY.c.i
 
 
 def _row(r, q: InventoryQuery, now: dt.datetime) -> InventoryRow:
-    today = now.date()
+    today = local(now).date()
     age = None if r.purchase_date is None else _month_index(today) - _month_index(r.purchase_date)
     return InventoryRow(r.id, r.tag, r.status, r.category, r.manufacturer, r.model, r.serial, r.grade,
                         r.location, r.origin, r.purchase_date, r.status_changed_at, age,
-                        max(0, (now - r.status_changed_at).days),
+                        days_since(r.status_changed_at, now),
                         is_stale(r.status, r.status_changed_at, q.stale_days, now))
 
 
@@ -1262,10 +1268,10 @@ def asset_view(session: Session, actor, asset_id: int, *, stale_after_days: int 
         raise NotFound(what=str(asset_id))
     now = now or utcnow()
     names = _Names(session)
-    days = max(0, (now - asset.status_changed_at).days)
+    days = days_since(asset.status_changed_at, now)
     status_text = _("{status} since {date} ({days} days)", status=lifecycle.status_label(asset.status),
                     date=_date(asset.status_changed_at.astimezone(BRUSSELS).date()), days=days)
-    age = age_months(asset, now.date())
+    age = age_months(asset, local(now).date())
     purchase = _date(asset.purchase_date)
     if age is not None:
         purchase += " · " + _age_text(age)

@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import MetaData, Table, func, select
 from sqlalchemy.engine import Engine
 
+from .. import clock
 from ..i18n import _
 
 PORTABLE_FORMAT = "circuit-depot-export"
@@ -108,7 +109,7 @@ def export_portable(engine: Engine, out: Path) -> dict[str, int]:
                 fh.write(json.dumps({"format": PORTABLE_FORMAT, "version": PORTABLE_VERSION,
                                      "source": engine.dialect.name,
                                      "revision": schema_revision(conn),
-                                     "made_at": dt.datetime.now(dt.UTC).isoformat()}) + "\n")
+                                     "made_at": clock.now().isoformat()}) + "\n")
                 for table in tables_in_order(meta):
                     fh.write(json.dumps({"table": table.name,
                                          "columns": [c.name for c in table.columns]}) + "\n")

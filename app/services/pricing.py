@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
+from .. import clock
 from ..i18n import N_, _
 from ..models import Asset
 from ..paths import RESOURCES
@@ -82,7 +83,7 @@ def age_in_months(purchased: dt.date, today: dt.date) -> int:
 def propose(asset: Asset, today: dt.date | None = None, rules: PriceRules | None = None) -> Proposal:
     """The price the rule proposes for this device today, with the inputs it used."""
     rules = rules or default_rules()
-    today = today or dt.date.today()
+    today = today or clock.today()
     category = asset.category.value if asset.category else "other"
     rule = rules.for_category(category)
     grade = asset.grade.value if asset.grade else None

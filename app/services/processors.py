@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from stdnum.be import vat
 from stdnum.exceptions import ValidationError as StdnumError
 
+from .. import clock
 from ..i18n import N_, _
-from ..models import CertificationScheme, Party, PartyType, ProcessorCertification, utcnow
-from ..timefmt import local
+from ..models import CertificationScheme, Party, PartyType, ProcessorCertification
 from .errors import DomainError, NotFound, ValidationError
 from .uow import unit_of_work
 
@@ -141,7 +141,7 @@ def scheme_label(cert: ProcessorCertification) -> str:
 
 
 def today() -> dt.date:
-    return local(utcnow()).date()
+    return clock.today()
 
 
 def valid_certification(session: Session, party: Party, on: dt.date | None = None

@@ -44,6 +44,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from .. import clock
 from ..i18n import N_, _
 from ..models import Asset, AssetStatus, AuditEvent, Category, Party, PartyType, utcnow
 from ..paths import RESOURCES
@@ -77,7 +78,7 @@ PRESET_LABELS = {
 
 
 def today_local() -> dt.date:
-    return dt.datetime.now(BRUSSELS).date()
+    return clock.today()
 
 
 def _add_months(first_of_month: dt.date, months: int) -> dt.date:

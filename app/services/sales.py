@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from .. import clock
 from ..i18n import N_, _, current_language
 from ..models import (
     Asset,
@@ -95,7 +96,7 @@ def item_status_label(status: ItemStatus) -> str:
 
 
 def _today(today: dt.date | None) -> dt.date:
-    return today or local(utcnow()).date()
+    return today or clock.today()
 
 
 def _clean_limits(limits: dict | None) -> dict[str, int]:

@@ -27,6 +27,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..i18n import N_, _
 from ..models import (
     Asset,
@@ -271,7 +272,7 @@ def _check_times(started: dt.datetime, ended: dt.datetime) -> None:
     if ended < started:
         raise EndsBeforeStart(start=format_local(started, seconds=True),
                               end=format_local(ended, seconds=True))
-    if ended > dt.datetime.now(dt.UTC) + FUTURE_SLACK:
+    if ended > clock.now() + FUTURE_SLACK:
         raise DatedInFuture(end=format_local(ended, seconds=True))
 
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..i18n import _
 from ..services import disposal, processors, weee
 from ..services.disposal_views import ItemRow
@@ -216,7 +217,7 @@ class PeriodDialog(_Dialog):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(_("Waste register"), "periodDialog", parent)
-        year = dt.date.today().year - 1
+        year = clock.today().year - 1
         self.from_edit, self.to_edit = QDateEdit(QDate(year, 1, 1)), QDateEdit(QDate(year, 12, 31))
         for edit, name, text in ((self.from_edit, "periodFrom", _("From")),
                                  (self.to_edit, "periodTo", _("To"))):

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..i18n import N_, _
 from ..models import CertificationScheme, PartyType
 from ..services import processors
@@ -118,7 +119,7 @@ class ProcessorsDialog(QDialog):
             self.scheme_combo.addItem(_(processors.SCHEME_NAMES[scheme]), scheme)
         self.scheme_name = line_edit("certSchemeName", _("Other scheme"))
         self.cert_number = line_edit("certNumber", _("Certificate number"))
-        self.valid_until = QDateEdit(QDate.currentDate().addYears(1))
+        self.valid_until = QDateEdit(QDate(*clock.today().timetuple()[:3]).addYears(1))
         self.valid_until.setCalendarPopup(True)
         self.valid_until.setDisplayFormat("dd/MM/yyyy")
         name_widget(self.valid_until, "certValidUntil", _("Valid until"))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from .. import clock
 from ..i18n import _
 from ..models import Category, Grade
 from ..services import handover_requests, parties
@@ -45,7 +46,7 @@ class RequestDialog(QDialog):
         with database.session() as s:
             for p in parties.search_recipients(s, limit=1000):
                 self.recipient.addItem(f"{p.name} ({parties.type_label(p.type)})", p.id)
-        self.needed_by = QDateEdit(QDate.currentDate().addDays(14))
+        self.needed_by = QDateEdit(QDate(*clock.today().timetuple()[:3]).addDays(14))
         self.needed_by.setCalendarPopup(True)
         name_widget(self.needed_by, "requestNeededBy", _("Needed by"))
         self.notes = QLineEdit()

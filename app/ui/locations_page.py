@@ -19,7 +19,6 @@ visible and audible feedback at once; a refusal says why and changes nothing.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import logging
 from collections.abc import Callable
 
@@ -46,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import clock
 from ..config import Settings
 from ..db import Database
 from ..i18n import N_, _
@@ -81,7 +81,7 @@ QTableView#countLines QPushButton { padding: 2px 8px; }
 
 
 def _now_text() -> str:
-    return format_local(dt.datetime.now(dt.UTC), seconds=True)[-8:]
+    return format_local(clock.now(), seconds=True)[-8:]
 
 
 # --------------------------------------------------------------------------------------- models

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import clock
 from ..config import Settings
 from ..db import Database
 from ..i18n import N_, _
@@ -45,7 +46,6 @@ from ..services.documents.sale_catalogue import catalogue_xlsx, render_catalogue
 from ..services.documents.sale_common import euros
 from ..services.errors import DomainError
 from ..services.permissions import allowed
-from ..timefmt import local
 from .feedback import ScanBar, ScanFeedback
 from .printing import LabelPrinter, PrintSettings, save_pdf
 from .sales_dialogs import InterestDialog, NewRoundDialog, OverrideDialog, PaymentDialog
@@ -185,7 +185,7 @@ class SalesPage(QWidget, ScanPageMixin):
         return answer == QMessageBox.StandardButton.Yes
 
     def _today(self) -> dt.date:
-        return local(dt.datetime.now(dt.UTC)).date()
+        return clock.today()
 
     def round_id(self) -> int | None:
         return self.rounds.currentData()

@@ -17,6 +17,8 @@ from app.services.permissions import SYSTEM
 from app.ui.dashboard_page import DashboardPage, chart_buckets, number
 from app.ui.main_window import MainWindow
 
+pytestmark = pytest.mark.calendar  # reads the calendar: `make test` runs it a year ahead too
+
 
 @pytest.fixture
 def manager(ui_database):

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from simkeys import Keyboard
 from sqlalchemy import select
 
+from app import clock
 from app.config import Settings
 from app.models import Asset, AssetStatus, Category, DisposalStatus, User
 from app.services import assets, auth, disposal, lifecycle, processors
@@ -115,7 +116,7 @@ def test_close_waits_for_the_weighing_then_for_a_second_manager(qtbot, desk, yar
     assert page.attach_file(pdf)
     assert page.waiting_model.rowCount() == 0 and "galloo.pdf" in page.parties.text()
 
-    year = dt.date.today().year
+    year = clock.today().year
     assert page.export_weee_report(year, tmp_path / "weee.xlsx")
     total = list(load_workbook(tmp_path / "weee.xlsx").active.iter_rows(values_only=True))[-1]
     assert total[6] == 1

@@ -13,8 +13,9 @@ from bench_helpers import pass_bench
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
+from app import clock
 from app.config import Settings
-from app.models import AssetStatus, Category, MediumKind, Role, utcnow
+from app.models import AssetStatus, Category, MediumKind, Role
 from app.services import assets, auth, inventory, lifecycle, locations, parties
 from app.services.assets import MediumSpec
 from app.services.inventory import InventoryQuery, SortColumn
@@ -141,11 +142,10 @@ def test_sorting_asks_the_database(qtbot, model):
     assert texts(model, SortColumn.SERIAL)[:3] == ["SN00031", "SN00030", "SN00029"]
 
 
-def test_stale_rows_are_marked_in_the_status_column(qtbot, model, monkeypatch):
-    later = utcnow() + dt.timedelta(days=61)
-    monkeypatch.setattr(inventory, "utcnow", lambda: later)
-    model.set_query(InventoryQuery(statuses=frozenset({AssetStatus.RECEIVED, AssetStatus.READY})))
-    settled(qtbot, model)
+def test_stale_rows_are_marked_in_the_status_column(qtbot, model):
+    with clock.use(clock.ShiftedClock(dt.timedelta(days=61), clock.current())):  # 61 days on
+        model.set_query(InventoryQuery(statuses=frozenset({AssetStatus.RECEIVED, AssetStatus.READY})))
+        settled(qtbot, model)
     status = column_of(SortColumn.STATUS)
     row = model.index(0, status)
     assert model.data(row, Qt.ItemDataRole.DecorationRole) is not None

@@ -12,12 +12,14 @@ from PySide6.QtWidgets import QApplication
 from sales_helpers import PHONE, ready_device, staff_members
 from sqlalchemy import select
 
+from app import clock
 from app.config import Settings
 from app.models import AssetStatus, ItemStatus, Role, SaleItem, User
 from app.services import auth, pricing, sales
-from app.timefmt import local
 from app.ui.main_window import MainWindow
 from app.ui.sales_dialogs import OverrideDialog
+
+pytestmark = pytest.mark.calendar  # reads the calendar: `make test` runs it a year ahead too
 
 # The pictures in docs/screenshots are renewed with DEPOT_SCREENSHOTS=docs/screenshots; a plain
 # test run writes them to a temporary folder, so running the tests never changes the repository.
@@ -25,8 +27,9 @@ SHOTS = Path(os.environ.get("DEPOT_SCREENSHOTS") or Path(tempfile.gettempdir()) 
 
 
 @pytest.fixture
-def warehouse(ui_database, admin):
-    today = local(dt.datetime.now(dt.UTC)).date()
+def warehouse(ui_database, admin, pinned_clock):
+    """A round open today; the app's clock stands still, so prices keep the age they had."""
+    today = clock.today()
     with ui_database.session() as s:
         boss = auth.add_user(s, admin, "mia", "Mia Manager", Role.MANAGER, "mgr-pass-1")
         tech = auth.add_user(s, admin, "tine", "Tine Technieker", Role.TECHNICIAN, "tech-pass-1")

@@ -7,9 +7,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from app.models import User, utcnow
+from app import clock
+from app.models import User
 from app.services import auth
 from app.services.errors import PermissionDenied, SignInFailed
+
+pytestmark = pytest.mark.calendar  # reads the calendar: `make test` runs it a year ahead too
 
 NOW = dt.datetime(2026, 11, 29, 9, 30, 15, tzinfo=dt.UTC)  # 10:30:15 in Brussels
 
@@ -108,6 +111,6 @@ def test_empty_password_is_refused_and_not_counted(session, technician):
 
 
 def test_lock_time_is_real_time_by_default(session, technician):
-    fail(session, "tom", 5, now=utcnow())
+    fail(session, "tom", 5, now=clock.now())
     with pytest.raises(auth.AccountLocked):
         auth.authenticate(session, "tom", "tech-pass-1")

@@ -25,6 +25,8 @@ from app.services.documents import issued
 from app.services.errors import PermissionDenied
 from app.services.uow import unit_of_work
 
+pytestmark = pytest.mark.calendar  # reads the calendar: `make test` runs it a year ahead too
+
 TODAY = processors.today()
 
 

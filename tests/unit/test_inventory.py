@@ -40,6 +40,9 @@ from app.services.inventory import (
 )
 from app.services.permissions import SYSTEM
 from app.services.sanitisation import MediumState
+from app.timefmt import local
+
+pytestmark = pytest.mark.calendar  # reads the calendar: `make test` runs it a year ahead too
 
 _names = itertools.count()
 NOW = utcnow()
@@ -343,9 +346,10 @@ def test_stale_days_setting_defaults_to_60(extra, days):
 def test_rows_carry_age_and_days_in_status(stock):
     with stock.session() as s:
         row = inventory.page(s, InventoryQuery(search="pf-lower"), now=LATER).rows[0]
-    today = LATER.date()
+    today = local(LATER).date()
     assert row.age_months == (today.year - 2019) * 12 + today.month - 2
-    assert row.days_in_status == (LATER - row.status_changed_at).days
+    # calendar days in Brussels, not periods of 24 hours
+    assert row.days_in_status == (today - local(row.status_changed_at).date()).days
 
 
 # --- the counts behind the search follow every change -----------------------------------------------

@@ -19,6 +19,7 @@ import pytest
 from bench_helpers import answer_checklist
 from sqlalchemy import func, select
 
+from app import clock
 from app.models import (
     Asset,
     AuditEvent,
@@ -261,9 +262,8 @@ def _price_override_case(w: World, actor: User):
 
 
 def _weee_case(w: World, actor: User):
-    import datetime as dt
 
-    return _svc("weee_reports").weee_report(w.session, actor, dt.date.today().year)
+    return _svc("weee_reports").weee_report(w.session, actor, clock.today().year)
 
 
 NF = (NotFound,)

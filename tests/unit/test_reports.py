@@ -40,6 +40,8 @@ from app.services.assets import MediumSpec
 from app.services.errors import PermissionDenied, ValidationError
 from app.services.reports import Period
 
+pytestmark = pytest.mark.calendar  # reads the calendar: `make test` runs it a year ahead too
+
 UTC = dt.UTC
 BRUSSELS = ZoneInfo("Europe/Brussels")
 YEAR_2024 = Period(dt.date(2024, 1, 1), dt.date(2024, 12, 31))

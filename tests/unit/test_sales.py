@@ -22,6 +22,8 @@ from app.services.sales import (
     TooEarlyToClose,
 )
 
+pytestmark = pytest.mark.calendar  # reads the calendar: `make test` runs it a year ahead too
+
 TODAY = dt.date(2026, 11, 29)
 
 

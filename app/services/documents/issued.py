@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ... import clock
 from ...i18n import N_, _, current_language
 from ...models import Asset, Document, DocumentKind, User
 from .. import sequences
@@ -39,7 +40,7 @@ PREFIX = {
 def allocate_number(session: Session, kind: DocumentKind, today: dt.date | None = None) -> str:
     """The next number of this kind, e.g. IR-2026-00017 (unique and ordered across desks)."""
     n = sequences.next_value(session, f"document_{kind.value}")
-    return f"{PREFIX[kind]}-{(today or dt.date.today()).year}-{n:05d}"
+    return f"{PREFIX[kind]}-{(today or clock.today()).year}-{n:05d}"
 
 
 QR_PREFIX = "CERT:"
