@@ -93,16 +93,33 @@ def sign_in(database: Database) -> User | None:
     return dialog.user
 
 
-def run_gui(database_url: str | None) -> int:
+def prepare_application(settings: Settings) -> QApplication:
+    """The QApplication as the desk runs it: names, language, Qt's own translations, the style."""
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG)
     app.setApplicationVersion(__version__)
-    settings = Settings.load()
     set_language(resolve_language(settings))
     install_qt_translations(app, current_language())
     apply_style(app)
+    return app
 
+
+def open_window(database: Database, settings: Settings) -> MainWindow | None:
+    """Sign-in (first run when needed), then the main window, shown; None when cancelled."""
+    user = sign_in(database)
+    if user is None:
+        return None
+    window = MainWindow(database, user, settings)
+    window.show()
+    window.raise_()
+    window.activateWindow()  # the keyboard comes to the window, not to what was behind the dialog
+    return window
+
+
+def run_gui(database_url: str | None) -> int:
+    settings = Settings.load()
+    app = prepare_application(settings)
     database, problem = open_database_or_explain(database_url)
     if database is None:
         QMessageBox.critical(None, APP_NAME, _("{app} cannot start.", app=APP_NAME) + "\n\n"
@@ -112,11 +129,9 @@ def run_gui(database_url: str | None) -> int:
 
     startup_backup(database.engine, settings)  # single-desk SQLite: at most once a day
     try:
-        user = sign_in(database)
-        if user is None:
+        window = open_window(database, settings)
+        if window is None:
             return 0
-        window = MainWindow(database, user, settings)
-        window.show()
         return app.exec()
     finally:
         database.dispose()

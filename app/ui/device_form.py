@@ -1,15 +1,19 @@
 """The intake form for a new device: pre-filled, confirmed with Enter (or the DONE barcode).
 
-Manufacturer and model complete from the catalogue; choosing a known model
-fills its category and usual specs. The form edits a `DeviceForm` and never
-writes to the database itself.
+Manufacturer and model complete from the catalogue; a known model fills its category and usual
+specs. Whatever ends the typing (Tab, Enter, the DONE barcode, the button), a make and model that
+changed since the form was filled are looked up first: when that changes the form (a monitor
+typed over the lot's last laptop) or the model is not in the catalogue, the form shows it and
+waits for a second Enter, so nothing is saved that the technician did not see. Enter is handled
+once, here: the line edits do not confirm by themselves (they used to, and the form then
+confirmed twice). The form edits a `DeviceForm` and never writes to the database itself.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -53,8 +57,17 @@ class DeviceFormWidget(QGroupBox):
         name_widget(self, "deviceForm", _("New device"))
         self._form: intake.DeviceForm | None = None
 
+        self._looked_up: tuple[str, str] | None = None  # the make and model the form shows
+        # A lookup that changed the form in this same key press (the field's own Enter handling
+        # may run it just before `submit`): not seen yet. Cleared once the event loop turns.
+        self._unseen_change = False
         self.serial = QLabel()
         name_widget(self.serial, "formSerial", _("Serial number"))
+        self.notice = QLabel()
+        name_widget(self.notice, "formNotice", _("Check the form"))
+        self.notice.setWordWrap(True)
+        self.notice.setProperty("role", "notice")
+        self.notice.hide()
         self.category = QComboBox()
         name_widget(self.category, "formCategory", _("Category"))
         for cat in Category:
@@ -80,6 +93,7 @@ class DeviceFormWidget(QGroupBox):
         name_widget(self.media, "formMedia", _("Storage media"))
 
         layout = QFormLayout()
+        layout.addRow(self.notice)
         layout.addRow(_("Serial number"), self.serial)
         layout.addRow(_("Category"), self.category)
         layout.addRow(_("Manufacturer"), self.manufacturer)
@@ -110,22 +124,49 @@ class DeviceFormWidget(QGroupBox):
         outer.addLayout(layout)
         outer.addLayout(buttons)
 
-        self.confirm_button.clicked.connect(self.confirmed)
+        self.confirm_button.clicked.connect(self.submit)
         self.cancel_button.clicked.connect(self.cancelled)
         for edit in (self.manufacturer, self.model, self.cpu, self.ram, self.storage, self.weight):
-            edit.returnPressed.connect(self.confirmed)
+            edit.installEventFilter(self)  # Enter in a field: submit, before the field reacts
+            # Enter while a completer's list is open reaches the field from the completer
+            # (past the filter): it takes the completion and submits, like Enter anywhere else.
+            edit.returnPressed.connect(self.submit)
         self.manufacturer.editingFinished.connect(self._update_model_completer)
         self.model.editingFinished.connect(self._apply_catalogue)
         self.category.activated.connect(self._category_changed)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
+        if event.type() != QEvent.Type.KeyPress:
+            return False
+        popup = obj.completer().popup() if obj.completer() else None
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (popup and popup.isVisible()):
+            self.submit()
+            return True  # the field must not also emit returnPressed/editingFinished
+        return False
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt API)
         if event.key() == Qt.Key.Key_Escape:
             self.cancelled.emit()
             return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.confirmed.emit()
+            self.submit()
             return
         super().keyPressEvent(event)
+
+    def submit(self) -> None:
+        """Enter, DONE or the button: save what the form shows, once it shows what was typed."""
+        if self._form is None:
+            return
+        self._apply_catalogue()
+        if self._unseen_change:
+            self.category.setFocus()  # the first thing to check; Enter there saves
+            return
+        self.notice.hide()
+        self.confirmed.emit()
+
+    def _typed(self) -> tuple[str, str]:
+        return (" ".join(self.manufacturer.text().split()).casefold(),
+                " ".join(self.model.text().split()).casefold())
 
     def _update_model_completer(self) -> None:
         names = [m.model for m in catalogue.models_for(self.manufacturer.text())]
@@ -134,13 +175,42 @@ class DeviceFormWidget(QGroupBox):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.model.setCompleter(completer)
 
-    def _apply_catalogue(self) -> None:
-        if self._form is None:
-            return
+    def _apply_catalogue(self) -> bool:
+        """Look up a make and model typed since the form was filled, and fill the form from it.
+
+        True when the technician must look before it is saved: the model is not in the
+        catalogue, or it is of another category than the form showed (a monitor typed over the
+        lot's last laptop: other media, weight and checklist). A model of the same category
+        only refines the specs, and Enter saves at once.
+        """
+        typed = self._typed()
+        if self._form is None or typed == self._looked_up or not all(typed):
+            return False
+        self._looked_up = typed
         known = catalogue.lookup(self.manufacturer.text(), self.model.text())
-        if known:
-            self.load(intake.form_for_category(self._form.serial, known.category,
-                                               known.manufacturer, known.model))
+        if known is None:
+            self._tell(_("{model} is not in the catalogue: check the category, the specs and the "
+                         "media, then press Enter to receive it.",
+                         model=f"{self.manufacturer.text().strip()} {self.model.text().strip()}"))
+            return True
+        shown = self.category.currentData()
+        self.load(intake.form_for_category(self._form.serial, known.category,
+                                           known.manufacturer, known.model))
+        if known.category == shown:
+            return False
+        self._tell(_("{model} is a {category} (catalogue): the form was filled in for it. Check "
+                     "it and press Enter to receive it.", model=f"{known.manufacturer} {known.model}",
+                     category=category_name(known.category)))
+        return True
+
+    def _tell(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.show()
+        self._unseen_change = True
+        QTimer.singleShot(0, self._seen)
+
+    def _seen(self) -> None:
+        self._unseen_change = False
 
     def _category_changed(self) -> None:
         if self._form is None:
@@ -151,6 +221,9 @@ class DeviceFormWidget(QGroupBox):
 
     def load(self, form: intake.DeviceForm) -> None:
         self._form = form
+        self._looked_up = (" ".join(form.manufacturer.split()).casefold(),
+                           " ".join(form.model.split()).casefold())
+        self.notice.hide()
         self.serial.setText(f"<b>{form.serial}</b>")
         self.category.setCurrentIndex(self.category.findData(form.category))
         self.manufacturer.setText(form.manufacturer)

@@ -163,6 +163,12 @@ class IntakePage(ScanPageMixin, QWidget):
 
     # --- plumbing ----------------------------------------------------------------------
 
+    def initial_focus(self) -> QWidget:
+        """Where the keyboard belongs when the page is shown (the main window asks)."""
+        if self.lot is None:
+            return self.delivered_by
+        return self.device_form.manufacturer if not self.device_form.isHidden() else self.scan_entry
+
     def _load_services(self) -> None:
         ok, services = self._call(lambda s: [(p.id, p.name) for p in parties.services(s)])
         self.origin.clear()
@@ -180,6 +186,9 @@ class IntakePage(ScanPageMixin, QWidget):
         self.device_form.hide()
         if lot is None:
             self.table_model.set_assets([])
+            # The next delivery is someone else's: one Enter must not open it under this name.
+            self.delivered_by.clear()
+            self.lot_note.clear()
             self.delivered_by.setFocus()
             return
         origin = self.origin.itemText(self.origin.findData(lot.origin_service_id))
@@ -244,7 +253,9 @@ class IntakePage(ScanPageMixin, QWidget):
         elif result.outcome == intake.Outcome.NEW_DEVICE:
             self.device_form.load(result.form)
             self.device_form.show()
-            self.device_form.manufacturer.setFocus()
+            # Selected, so typing another make replaces the pre-filled one.
+            self.device_form.manufacturer.setFocus(Qt.FocusReason.TabFocusReason)
+            self.device_form.manufacturer.selectAll()
             self.scan_bar.show_good(result.code, message)
         elif result.outcome == intake.Outcome.RETURNED_DEVICE:
             self._take_back(result.asset, message)
@@ -304,7 +315,7 @@ class IntakePage(ScanPageMixin, QWidget):
     def run_command(self, command: Command) -> None:
         if command == Command.DONE:
             if not self.device_form.isHidden():
-                self.confirm_device()
+                self.device_form.submit()
             else:
                 self._bad(_("There is no device to confirm."))
         elif command == Command.CANCEL:

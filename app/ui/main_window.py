@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
             self.navigation.addItem(item)
             self.stack.addWidget(spec.build(database, user, self.settings))
         self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.stack.currentChanged.connect(lambda _index: self.focus_page())
         self._connect_pages()
 
         central = QWidget()
@@ -107,6 +108,22 @@ class MainWindow(QMainWindow):
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
         self.scanner.install()
         super().showEvent(event)
+        QTimer.singleShot(0, self.focus_page)  # once shown: the keyboard belongs on the work
+
+    def focus_page(self) -> None:
+        """Put the keyboard where the next scan or keystroke on this page belongs.
+
+        A page says where with `initial_focus()`; otherwise its first field that takes Tab.
+        Never the page list: Enter there does nothing, though the buttons promise it.
+        """
+        page = self.stack.currentWidget()
+        if page is None or self.locked:
+            return
+        target = page.initial_focus() if hasattr(page, "initial_focus") else None
+        if target is None:
+            target = first_tab_stop(page)
+        if target is not None:
+            target.setFocus(Qt.FocusReason.TabFocusReason)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         self.idle.stop()
@@ -273,3 +290,14 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         QMessageBox.about(self, _("About {app}", app=APP_NAME), self.about_text())
+
+
+def first_tab_stop(page: QWidget) -> QWidget | None:
+    """The first visible, enabled widget inside `page` that Tab would reach."""
+    widget = page.nextInFocusChain()
+    while widget is not None and widget is not page:
+        if (page.isAncestorOf(widget) and widget.isVisibleTo(page) and widget.isEnabled()
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            return widget
+        widget = widget.nextInFocusChain()
+    return None

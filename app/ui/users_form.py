@@ -42,7 +42,7 @@ class AccountDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.accept_button = buttons.addButton(accept_text, QDialogButtonBox.ButtonRole.AcceptRole)
         name_widget(self.accept_button, accept_name, accept_text)
-        self.accept_button.setDefault(True)
+        self.cancel_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
 
@@ -54,6 +54,12 @@ class AccountDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
+        # Enter confirms, Esc cancels. Only now that the buttons are inside the dialog does
+        # setDefault reach the dialog; set earlier, Qt made Cancel the default and Enter after
+        # the password closed the app. Cancel never takes Enter, even when it has the focus.
+        self.cancel_button.setAutoDefault(False)
+        self.accept_button.setAutoDefault(True)
+        self.accept_button.setDefault(True)
 
     def add_field(self, object_name: str, label: str, *, password: bool = False) -> QLineEdit:
         edit = line_edit(object_name, label, password=password)

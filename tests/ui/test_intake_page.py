@@ -96,6 +96,8 @@ def test_the_done_barcode_confirms_and_cancel_discards(qtbot, desk, ui_database)
     scan(qtbot, keyboard, "SN-DONE-1")
     page.device_form.manufacturer.setText("Dell")
     page.device_form.model.setText("P2419H")
+    scan(qtbot, keyboard, "CMD-DONE")  # a monitor on a laptop's form: filled in, shown, not saved
+    assert count(ui_database, Asset) == 0 and page.device_form.isVisible()
     scan(qtbot, keyboard, "CMD-DONE")
     assert count(ui_database, Asset) == 1
     scan(qtbot, keyboard, "SN-CANCEL-1")

@@ -1,0 +1,124 @@
+"""A lot received at the intake desk with the scanner and the keyboard only.
+
+The technician opens a lot by typing the deliverer and pressing Enter, scans each device, types
+a make and model where the pre-filled ones are wrong, and confirms with Enter or the DONE
+barcode. What was saved is read back from the database; what the desk said, from the scan bar.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from screen import label, scan_bar, visible
+from sqlalchemy import select
+
+from app.models import Asset, Category, IntakeLot
+
+
+@pytest.fixture
+def open_lot(start, desk):
+    window = start("tine")
+    desk.type("Jan Peeters")  # the keyboard is on "Delivered by" after sign-in
+    desk.enter()
+    assert "Dienst Mobiliteit" in label(window, "lotTitle")
+    return window
+
+
+def first_laptop(desk) -> None:
+    """The first device of a lot: nothing to pre-fill from, so its make and model are typed."""
+    desk.scan("5CG1234XYZ")
+    desk.type("Dell")
+    desk.press("Tab")
+    desk.type("Latitude 5420")
+    desk.enter()
+
+
+def saved(warehouse, serial: str) -> Asset:
+    with warehouse.session() as s:
+        asset = s.scalars(select(Asset).where(Asset.serial == serial)).one()
+        s.expunge(asset)
+        return asset
+
+
+def media_of(warehouse, serial: str) -> int:
+    with warehouse.session() as s:
+        return len(s.scalars(select(Asset).where(Asset.serial == serial)).one().media)
+
+
+def test_focus_after_sign_in_is_where_the_deliverer_is_typed(start, desk, warehouse):
+    start("tine")
+    desk.type("Jan Peeters")
+    desk.enter()
+    with warehouse.session() as s:
+        lot = s.scalars(select(IntakeLot)).one()
+    assert lot.delivered_by == "Jan Peeters"
+
+
+def test_scan_then_enter_receives_once_without_a_false_refusal(open_lot, desk, warehouse):
+    first_laptop(desk)  # typed model of the form's category: one Enter saves it
+    assert saved(warehouse, "5CG1234XYZ").model == "Latitude 5420"
+    desk.scan("5CG1234ABC")  # the next one of the same model: pre-filled, scan and Enter
+    assert visible(open_lot, "deviceForm")
+    desk.enter()
+    verdict, message = scan_bar(open_lot)
+    assert verdict == "good" and "5CG1234ABC" not in message and "ontvangen" in message, message
+    assert not visible(open_lot, "deviceForm")
+    second = saved(warehouse, "5CG1234ABC")
+    assert (second.category, second.model) == (Category.LAPTOP, "Latitude 5420")
+
+
+def test_a_typed_monitor_over_a_laptop_is_looked_up_before_it_is_saved(open_lot, desk, warehouse):
+    first_laptop(desk)  # the lot's last device, which pre-fills the next form
+    desk.scan("CN0P2419H01")
+    desk.type("Dell")
+    desk.press("Tab")
+    desk.type("P2419H")
+    desk.enter()  # the catalogue fills in a monitor; the form shows it and waits
+    assert visible(open_lot, "deviceForm")
+    assert "P2419H" in label(open_lot, "formNotice")
+    with warehouse.session() as s:
+        assert s.scalars(select(Asset).where(Asset.serial == "CN0P2419H01")).first() is None
+    desk.enter()
+    monitor = saved(warehouse, "CN0P2419H01")
+    assert (monitor.category, monitor.model, monitor.weight_kg) == (Category.MONITOR, "P2419H",
+                                                                   Decimal("5.3"))
+    assert media_of(warehouse, "CN0P2419H01") == 0
+    assert scan_bar(open_lot)[0] == "good"
+
+
+def test_the_done_barcode_also_looks_the_model_up_first(open_lot, desk, warehouse):
+    first_laptop(desk)
+    desk.scan("FP4IMEI0001")
+    desk.type("Fairphone")
+    desk.press("Tab")
+    desk.type("Fairphone 4")
+    desk.scan("CMD-DONE")
+    assert visible(open_lot, "deviceForm")
+    desk.scan("CMD-DONE")
+    phone = saved(warehouse, "FP4IMEI0001")
+    assert phone.category == Category.SMARTPHONE and media_of(warehouse, "FP4IMEI0001") == 1
+
+
+def test_an_unknown_model_is_not_saved_as_the_last_category_without_a_look(open_lot, desk,
+                                                                           warehouse):
+    first_laptop(desk)
+    desk.scan("XYZ-UNKNOWN-1")
+    desk.type("Acme")
+    desk.press("Tab")
+    desk.type("Gizmo 3000")
+    desk.enter()
+    assert "niet in de catalogus" in label(open_lot, "formNotice")
+    desk.press("Down")  # the category has the keyboard: the technician picks another one
+    desk.enter()
+    gizmo = saved(warehouse, "XYZ-UNKNOWN-1")
+    assert gizmo.category != Category.LAPTOP and gizmo.model == "Gizmo 3000"
+
+
+def test_closing_a_lot_forgets_its_deliverer(open_lot, desk, warehouse):
+    first_laptop(desk)
+    desk.scan("CMD-NEXT_LOT")
+    desk.enter()  # the next delivery, without typing a name: no lot under Jan Peeters' name
+    with warehouse.session() as s:
+        names = [lot.delivered_by for lot in s.scalars(select(IntakeLot).order_by(IntakeLot.id))]
+    assert names[0] == "Jan Peeters" and all(n != "Jan Peeters" for n in names[1:])
