@@ -47,7 +47,7 @@ from ..services.errors import DomainError, PermissionDenied
 from ..services.refurbishment import Answer, ChecklistItem, ItemKind
 from ..services.sanitisation import MediumState
 from .service_call import call_service
-from .widgets import ErrorLabel, line_edit, name_widget
+from .widgets import DialogButtons, ErrorLabel, line_edit, name_widget
 
 OUTCOMES: tuple[tuple[CheckOutcome, str], ...] = (
     (CheckOutcome.PASS, N_("Pass")),
@@ -396,7 +396,7 @@ class WipeDialog(QDialog):
         name_widget(self.failed, "wipeFailed", _("Verification failed"))
         self.result_group.addButton(self.passed)
         self.result_group.addButton(self.failed)
-        self.passed.setChecked(True)
+        # No result is chosen beforehand: it is evidence, and one Enter must not record a pass.
         result_row = QHBoxLayout()
         result_row.addWidget(self.passed)
         result_row.addWidget(self.failed)
@@ -413,10 +413,8 @@ class WipeDialog(QDialog):
         form.addRow(_("Notes"), self.notes)
         self.error_label = ErrorLabel("wipeError")
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = buttons.addButton(_("Record"), QDialogButtonBox.ButtonRole.AcceptRole)
-        name_widget(self.save_button, "wipeSave", _("Record"))
-        self.save_button.setDefault(True)
+        buttons = DialogButtons(_("Record"), "wipeSave")
+        self.save_button = buttons.accept_button
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
 
@@ -463,13 +461,19 @@ class WipeDialog(QDialog):
             "tool_version": self.tool_version.text().strip() or None,
             "verification_method": self.verification_method.text().strip() or None,
             "verification_result": (
-                VerificationResult.PASSED if self.passed.isChecked() else VerificationResult.FAILED
-            ).value,
+                VerificationResult.PASSED.value if self.passed.isChecked()
+                else VerificationResult.FAILED.value if self.failed.isChecked() else None
+            ),
             "notes": self.notes.text().strip() or None,
         }
 
     def submit(self) -> None:
         values = self.value()
+        if values["verification_result"] is None:
+            self.error_label.show_message(_("Choose the result of the verification: passed or "
+                                            "failed."))
+            self.passed.setFocus()
+            return
         try:
             self._submit(values)
         except DomainError as err:
@@ -518,12 +522,8 @@ class VerifyDialog(QDialog):
         form.addRow(_("Password"), self.password_edit)
         self.error_label = ErrorLabel("verifyError")
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.verify_button = buttons.addButton(
-            _("Sign in and verify"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        name_widget(self.verify_button, "verifyButton", _("Sign in and verify"))
-        self.verify_button.setDefault(True)
+        buttons = DialogButtons(_("Sign in and verify"), "verifyButton")
+        self.verify_button = buttons.accept_button
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
 

@@ -30,14 +30,11 @@ from ..services import disposal, processors, weee
 from ..services.disposal_views import ItemRow
 from ..services.errors import DomainError
 from .service_call import call_service
-from .widgets import ErrorLabel, line_edit, name_widget
+from .widgets import DialogButtons, ErrorLabel, line_edit, name_widget
 
 
 def _buttons(dialog: QDialog, ok_text: str, object_name: str) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-    ok = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
-    name_widget(ok, object_name, ok_text)
-    ok.setDefault(True)
+    buttons = DialogButtons(ok_text, object_name)
     buttons.rejected.connect(dialog.reject)
     return buttons
 

@@ -62,7 +62,7 @@ from .printing import LabelPrinter, PrintSettings
 from .service_call import ScanPageMixin
 from .style import ERROR
 from .table_model import RowsTableModel
-from .widgets import ErrorLabel, line_edit, name_widget, page_header
+from .widgets import DialogButtons, ErrorLabel, line_edit, name_widget, page_header
 
 log = logging.getLogger(__name__)
 LIST_WIDTH = 270  # px: a code and a device count; the site is a filter above the list
@@ -224,10 +224,8 @@ class NewLocationDialog(QDialog):
         form.addRow(_("Description"), self.description)
         form.addRow(_("Code"), self.code)
         self.error_label = ErrorLabel("newLocationError")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = buttons.addButton(_("Create"), QDialogButtonBox.ButtonRole.AcceptRole)
-        name_widget(self.save_button, "newLocationSave", _("Create"))
-        self.save_button.setDefault(True)
+        buttons = DialogButtons(_("Create"), "newLocationSave")
+        self.save_button = buttons.accept_button
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -157,6 +157,13 @@ class MainWindow(QMainWindow):
         dialog = SignInDialog(self.database.session, username=self.user.username, parent=self)
         dialog.username_edit.setReadOnly(True)  # only the signed-in person unlocks their work
         dialog.setObjectName("unlockDialog")
+        dialog.setWindowTitle(_("Desk locked — {app}", app=APP_NAME))
+        dialog.header_label.setText(_("This desk is locked"))
+        dialog.intro_label.setText(_("Locked after a period without activity while {name} ({user}) "
+                                     "was signed in. Type your password and press Enter; the open "
+                                     "work is kept.", name=self.user.display_name,
+                                     user=self.user.username))
+        dialog.sign_in_button.setText(_("Unlock"))
         dialog.accepted.connect(self._unlocked)
         dialog.rejected.connect(self.lock_dialog_again)
         self.unlock_dialog = dialog

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ..i18n import _
 from ..services.auth import MIN_PASSWORD_LENGTH
-from .widgets import ErrorLabel, line_edit, name_widget
+from .widgets import DialogButtons, ErrorLabel, line_edit, name_widget
 
 
 class AccountDialog(QDialog):
@@ -39,10 +38,8 @@ class AccountDialog(QDialog):
         self.form = QFormLayout()
         self.error_label = ErrorLabel(error_name)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.accept_button = buttons.addButton(accept_text, QDialogButtonBox.ButtonRole.AcceptRole)
-        name_widget(self.accept_button, accept_name, accept_text)
-        self.cancel_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        buttons = DialogButtons(accept_text, accept_name)
+        self.accept_button, self.cancel_button = buttons.accept_button, buttons.cancel_button
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
 
@@ -54,12 +51,6 @@ class AccountDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
-        # Enter confirms, Esc cancels. Only now that the buttons are inside the dialog does
-        # setDefault reach the dialog; set earlier, Qt made Cancel the default and Enter after
-        # the password closed the app. Cancel never takes Enter, even when it has the focus.
-        self.cancel_button.setAutoDefault(False)
-        self.accept_button.setAutoDefault(True)
-        self.accept_button.setDefault(True)
 
     def add_field(self, object_name: str, label: str, *, password: bool = False) -> QLineEdit:
         edit = line_edit(object_name, label, password=password)

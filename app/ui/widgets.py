@@ -7,7 +7,7 @@ screen readers find the same widget a technician sees.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QPushButton, QWidget
 
 
 def name_widget(widget: QWidget, object_name: str, accessible_name: str) -> QWidget:
@@ -51,3 +51,24 @@ class ErrorLabel(QLabel):
         self.clear()
         self.setAccessibleName("")
         self.hide()
+
+
+class DialogButtons(QDialogButtonBox):
+    """Cancel and one accept button: Enter presses the accept button, Esc cancels.
+
+    Qt makes Cancel the default button when the accept button was made default before the box
+    sat in its dialog (the way every dialog here is built): Enter after a password then closed
+    the app. The default is set again each time the box is shown, and Cancel never takes Enter.
+    """
+
+    def __init__(self, accept_text: str, accept_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(QDialogButtonBox.StandardButton.Cancel, parent)
+        self.accept_button: QPushButton = self.addButton(accept_text,
+                                                         QDialogButtonBox.ButtonRole.AcceptRole)
+        name_widget(self.accept_button, accept_name, accept_text)
+        self.cancel_button: QPushButton = self.button(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setAutoDefault(False)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        self.accept_button.setDefault(True)

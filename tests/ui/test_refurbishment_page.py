@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 from bench_helpers import answer_checklist, pass_bench, wipe_and_verify
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from simkeys import Keyboard
 from sqlalchemy import select
@@ -95,6 +96,7 @@ def record_wipe(page) -> None:
     dialog.tool.setText("Blancco Drive Eraser")
     dialog.tool_version.setText("7.9")
     dialog.verification_method.setText("full read-back")
+    dialog.passed.click()
     dialog.save_button.click()
     assert not dialog.isVisible(), dialog.error_label.text()
 
@@ -296,12 +298,28 @@ def test_a_wrong_password_for_the_verifier_is_refused_in_the_dialog(
     assert records_of(ui_database, laptop.id)[0].verifier_id is None
 
 
+def test_enter_in_the_wipe_dialog_records_nothing_until_a_result_is_chosen(qtbot, bench, ui_database,
+                                                                           people):
+    window, page = bench
+    laptop = add_laptop(ui_database, people)
+    scan(qtbot, window, laptop.tag)
+    dialog = page.open_wipe_dialog()
+    qtbot.waitExposed(dialog)
+    QTest.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Return)
+    assert dialog.isVisible() and "passed or failed" in dialog.error_label.text()
+    assert records_of(ui_database, laptop.id) == []
+    QTest.keyClick(dialog.passed, Qt.Key.Key_Space)  # the technician chooses, then Enter records
+    QTest.keyClick(dialog.passed, Qt.Key.Key_Return)
+    assert not dialog.isVisible() and len(records_of(ui_database, laptop.id)) == 1
+
+
 def test_a_wipe_without_a_technique_is_refused_in_the_dialog(qtbot, bench, ui_database, people):
     window, page = bench
     laptop = add_laptop(ui_database, people)
     scan(qtbot, window, laptop.tag)
     dialog = page.open_wipe_dialog()
     dialog.technique.setEditText("  ")
+    dialog.passed.click()
     dialog.save_button.click()
     assert dialog.isVisible()
     assert "Say which technique was used" in dialog.error_label.text()
