@@ -14,12 +14,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from desk import Desk  # noqa: E402
 
+from app import i18n  # noqa: E402
 from app.config import Settings, default_database_url  # noqa: E402
 from app.db import open_database  # noqa: E402
 from app.models import PartyType, Role  # noqa: E402
@@ -48,6 +50,28 @@ def warehouse(tmp_path, monkeypatch):
     settings.save()
     yield database
     database.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _application_as_it_was(qapp, monkeypatch):
+    """The desk's start styles the shared QApplication and installs Qt's Dutch texts on it; take
+    both off again, so the window tests that run after these see the application they expect."""
+    font, sheet = qapp.font(), qapp.styleSheet()
+    translators = []
+    install = desk_app.install_qt_translations
+
+    def remembered(app, language):
+        translators.append(install(app, language))
+        return translators[-1]
+
+    monkeypatch.setattr(desk_app, "install_qt_translations", remembered)
+    yield
+    for translator in filter(None, translators):
+        qapp.removeTranslator(translator)
+    QLocale.setDefault(QLocale.c())
+    qapp.setStyleSheet(sheet)
+    qapp.setFont(font)
+    i18n.set_language("en")
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from app.i18n import set_language
 from app.ui.sign_in import SignInDialog
 
 
@@ -20,7 +19,6 @@ def test_esc_in_the_sign_in_dialog_cancels(desk, warehouse):
     desk_app.prepare_application(settings)
     desk.when_modal(SignInDialog, lambda _dialog: (desk.type("tine"), desk.press("Esc")))
     assert desk_app.open_window(warehouse, settings) is None
-    set_language("en")
 
 
 def test_a_wrong_password_and_enter_says_so_and_keeps_the_dialog(desk, warehouse):
