@@ -1029,13 +1029,54 @@ MEDIUM_STATE_NAMES = {
     MediumState.MISSING: N_("missing"),
 }
 # What the audit trail's action names mean, for the history; lifecycle actions use their label.
+# Every action the services record has one (tests/unit/test_action_labels.py scans for them).
 ACTION_NAMES = {
     "edit": N_("edited"), "move": N_("moved"), "add_medium": N_("storage medium added"),
     "check_item": N_("checklist answered"), "record_sanitisation": N_("sanitisation recorded"),
     "verify_sanitisation": N_("sanitisation verified"),
     "issue_sanitisation_certificate": N_("sanitisation certificate issued"),
-    "close_lot": N_("intake lot closed"), "undo_intake": N_("intake undone"),
+    "open_lot": N_("intake lot opened"), "close_lot": N_("intake lot closed"),
+    "undo_intake": N_("intake undone"),
     "harvest_part": N_("spare part taken"), "issue_part": N_("spare part issued"),
+    # second life
+    "create_request": N_("handover request created"),
+    "scan_for_handover": N_("scanned for the handover"),
+    # staff sales
+    "open_sale_round": N_("sale round opened"), "close_sale_round": N_("sale round closed"),
+    "add_to_sale_round": N_("added to the sale round"),
+    "register_sale_interest": N_("interest registered"),
+    "withdraw_sale_interest": N_("interest withdrawn"),
+    "override_sale_price": N_("price overridden"), "register_sale_payment": N_("payment registered"),
+    "hand_over_sale": N_("sold device handed over"), "expire_sales": N_("unpaid sales expired"),
+    "add_staff_member": N_("staff member registered"),
+    # end of life
+    "open_disposal_batch": N_("disposal batch opened"),
+    "add_to_disposal_batch": N_("added to the disposal batch"),
+    "remove_from_disposal_batch": N_("removed from the disposal batch"),
+    "change_disposal_item": N_("disposal details changed"),
+    "record_disposal_weighing": N_("weighing recorded"),
+    "close_disposal_batch": N_("disposal batch closed"),
+    "attach_processor_certificate": N_("processor's certificate attached"),
+    "add_certification": N_("certification added"),
+    # parties
+    "create_party": N_("party created"), "update_party": N_("party changed"),
+    "activate_party": N_("party reactivated"), "deactivate_party": N_("party deactivated"),
+    "create_recycler": N_("processor registered"), "create_carrier": N_("carrier registered"),
+    # locations and counts
+    "create_location": N_("location created"), "deactivate_location": N_("location deactivated"),
+    "start_count": N_("stock count started"), "count_scan": N_("scanned in the count"),
+    "close_count": N_("stock count closed"), "count_moved_here": N_("moved here after the count"),
+    "count_marked_missing": N_("marked missing after the count"),
+    "count_found_elsewhere": N_("found elsewhere in the count"),
+    "count_ignored": N_("count difference accepted"),
+    # users and privacy
+    "add_user": N_("user created"), "delete_user": N_("user deleted"),
+    "rename_user": N_("user renamed"), "set_role": N_("role changed"),
+    "reset_password": N_("password reset"), "change_password": N_("password changed"),
+    "unlock_user": N_("user unlocked"), "enable_user": N_("user enabled"),
+    "disable_user": N_("user disabled"), "sign_in": N_("signed in"),
+    "sign_in_failed": N_("sign-in failed"), "directory_sign_in": N_("signed in via the directory"),
+    "privacy_purge": N_("personal data pseudonymised"),
 }
 FIELD_NAMES = {
     "tag": N_("tag"), "status": N_("status"), "category": N_("category"),
@@ -1209,7 +1250,7 @@ def _describe(names: _Names, related: _Related, entity_type: str, entity_id: int
     return []
 
 
-def _action_name(action: str) -> str:
+def action_name(action: str) -> str:
     transition = lifecycle.TRANSITIONS.get(action)
     if transition is not None:
         return _(transition.label)
@@ -1235,7 +1276,7 @@ def _timeline(session: Session, asset: Asset, names: _Names, related: _Related,
     entries: list[TimelineEntry] = []
     for e in events:  # one entry per unit of work: same moment, same person, same action
         lines = tuple(_describe(names, related, e.entity_type, e.entity_id, json.loads(e.changes)))
-        action = _action_name(e.action)
+        action = action_name(e.action)
         last = entries[-1] if entries else None
         # A unit of work may flush more than once (a guard's query flushes the grade before
         # the status): its events are one entry when they follow each other within moments.
