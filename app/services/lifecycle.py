@@ -116,6 +116,9 @@ TRANSITIONS: dict[str, Transition] = {
 
 # Back from a second life: the wipes made before it no longer count (services/sanitisation.py).
 RETURNS = frozenset({"return_after_second_life", "return_for_checks"})
+# A device that leaves the warehouse leaves its shelf too: the location is cleared in the same
+# audited change, so the inventory shows no shelf and the shelf counts only what is on it.
+LEFT_THE_WAREHOUSE = frozenset({AssetStatus.TRANSFERRED, AssetStatus.SOLD, AssetStatus.DISPOSED})
 
 STATUS_LABELS: dict[AssetStatus, str] = {
     S.ANNOUNCED: N_("announced"),
@@ -176,6 +179,8 @@ def enter(session: Session, asset: Asset, name: str, actor, ctx: dict | None = N
             asset.recipient_id = ctx["recipient"].id
         if name in RETURNS:
             asset.returned_at = asset.status_changed_at
+        if t.target in LEFT_THE_WAREHOUSE:
+            asset.location_id = None
         session.flush()
     finally:
         session.info.pop(audit.LIFECYCLE_KEY, None)
@@ -202,6 +207,8 @@ def enter_many(session: Session, assets: list[Asset], name: str, actor,
                 asset.recipient_id = ctx["recipient"].id
             if name in RETURNS:
                 asset.returned_at = now
+            if t.target in LEFT_THE_WAREHOUSE:
+                asset.location_id = None
         session.flush()
     finally:
         session.info.pop(audit.LIFECYCLE_KEY, None)

@@ -4,13 +4,14 @@ with a message and changes nothing."""
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 from bench_helpers import answer_checklist, wipe_and_verify
 from sqlalchemy import select
 
 from app.models import Asset, AssetStatus, Category, Grade, MediumKind, PartyType, StorageMedium
-from app.services import assets, audit, lifecycle, parties, sanitisation
+from app.services import assets, audit, lifecycle, locations, moves, parties, sanitisation
 from app.services.errors import GuardFailed, IllegalTransition, PermissionDenied
 from app.services.assets import MediumSpec
 from app.services.permissions import SYSTEM
@@ -227,3 +228,19 @@ def test_enter_many_with_one_illegal_device_changes_none(session, technician, ma
     assert session.get(Asset, fine.id).status == S.RECEIVED
     assert session.get(Asset, ready.id).status == S.READY
     assert audit.event_count(session) == before
+
+
+@pytest.mark.parametrize(("name", "source"), [("transfer", S.RESERVED), ("sell", S.RESERVED),
+                                              ("dispose", S.AWAITING_DISPOSAL)])
+def test_a_device_that_leaves_leaves_its_shelf_in_the_same_event(session, technician, manager,
+                                                                 context, name, source):
+    shelf = locations.create_location(session, manager, site="Gent", zone="A", rack="1", shelf="2")
+    asset = new_device(session, technician, source, manager=manager, context=context)
+    moves.move_by_scan(session, technician, shelf.code, asset.tag)
+    assert locations.devices_here(session, shelf.id) == 1
+    prepare(session, technician, manager, asset.id, name)
+    lifecycle.apply(session, manager, asset.id, name, **context.get(name, {}))
+    session.expire_all()
+    assert session.get(Asset, asset.id).location_id is None
+    last = audit.history(session, "asset", asset.id)[-1]
+    assert last.action == name and json.loads(last.changes)["location_id"] == [shelf.id, None]
