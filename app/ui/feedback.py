@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
 from ..i18n import N_, _
 from ..paths import RESOURCES
 from ..services.codes import ScanKind, classify
+from .widgets import ElidedLabel
 
 SOUNDS = RESOURCES / "sounds"
 FLASH_MS = 600
@@ -146,7 +147,7 @@ class ScanBar(QWidget):
         self._code = QLabel()
         self._code.setObjectName("scanBarCode")
         self._code.setAccessibleName(_("Code"))
-        self._meaning = QLabel(_("Scan a barcode"))
+        self._meaning = ElidedLabel(_("Scan a barcode"))  # a long message never widens the window
         self._meaning.setObjectName("scanBarMeaning")
         self._meaning.setAccessibleName(_("Taken for"))
         layout = QHBoxLayout(self)

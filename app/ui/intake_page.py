@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -112,32 +113,32 @@ class IntakePage(ScanPageMixin, QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        # Every action of the open lot has a function key, shown on its button and in its tooltip
+        # (F-keys: Ctrl+Z or Ctrl+P would be taken by the scan field itself). The buttons take
+        # Tab but not a click's focus, so the scan field keeps Enter.
         self.buttons: dict[Command, QPushButton] = {}
         button_row = QHBoxLayout()
-        for command, text in ((Command.UNDO_LAST, _("Undo last")),
-                              (Command.PRINT_AGAIN, _("Print label again")),
-                              (Command.NEXT_LOT, _("Close lot and print receipt"))):
-            button = QPushButton(text)
-            name_widget(button, f"command{command.value.title().replace('_', '')}", text)
+        for command, text, key in ((Command.UNDO_LAST, _("Undo last"), "F8"),
+                                   (Command.PRINT_AGAIN, _("Print label again"), "F4"),
+                                   (Command.NEXT_LOT, _("Close lot and print receipt"), "F9")):
+            button = self._key_button(text, key, f"command{command.value.title().replace('_', '')}")
             button.clicked.connect(lambda _checked=False, c=command: self.run_command(c))
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Enter stays with the scan field
             self.buttons[command] = button
             button_row.addWidget(button)
         button_row.addStretch(1)
-        self.preview_button = QPushButton(_("Labels of this lot…"))
-        name_widget(self.preview_button, "previewLotLabels", _("Labels of this lot…"))
-        self.preview_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.preview_button = self._key_button(_("Labels of this lot…"), "F6", "previewLotLabels")
         self.preview_button.clicked.connect(self.preview_lot_labels)
         extra_row = QHBoxLayout()  # a second row: the first one is full on a 1280-pixel screen
-        self.returns_for_checks = QCheckBox(_("Returned devices: another check, not disposal"))
-        name_widget(self.returns_for_checks, "returnsForChecks", self.returns_for_checks.text())
-        self.returns_for_checks.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        returns_text = _("Returned devices: another check, not disposal")
+        self.returns_for_checks = QCheckBox(f"{returns_text} (F2)")
+        name_widget(self.returns_for_checks, "returnsForChecks", returns_text)
+        self.returns_for_checks.setShortcut(QKeySequence("F2"))
+        self.returns_for_checks.setToolTip(f"{returns_text} — F2")
+        self.returns_for_checks.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         extra_row.addWidget(self.returns_for_checks)
         extra_row.addStretch(1)
         extra_row.addWidget(self.preview_button)
-        self.sheet_button = QPushButton(_("Command sheet"))
-        name_widget(self.sheet_button, "printCommandSheet", _("Command sheet"))
-        self.sheet_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.sheet_button = self._key_button(_("Command sheet"), "F7", "printCommandSheet")
         self.sheet_button.clicked.connect(self.print_command_sheet)
         extra_row.addWidget(self.sheet_button)
         lot_layout = QVBoxLayout(self.lot_panel)
@@ -162,6 +163,15 @@ class IntakePage(ScanPageMixin, QWidget):
         self._show_lot(None)
 
     # --- plumbing ----------------------------------------------------------------------
+
+    @staticmethod
+    def _key_button(text: str, key: str, object_name: str) -> QPushButton:
+        button = QPushButton(f"{text} ({key})")
+        name_widget(button, object_name, text)
+        button.setShortcut(QKeySequence(key))
+        button.setToolTip(f"{text} — {key}")
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        return button
 
     def initial_focus(self) -> QWidget:
         """Where the keyboard belongs when the page is shown (the main window asks)."""

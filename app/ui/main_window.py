@@ -37,7 +37,7 @@ from .labels import database_kind_label, role_label
 from .pages import PAGES, PageSpec
 from .scanner import ScannerFilter, ScannerSettings
 from .verify_dialog import verify_scanned_code
-from .widgets import name_widget
+from .widgets import ElidedLabel, name_widget
 
 NAVIGATION_WIDTH = 220
 
@@ -276,8 +276,9 @@ class MainWindow(QMainWindow):
         database_text = _("Database: {location} ({kind})",
                           location=database_location(self.database),
                           kind=database_kind_label(self.database.kind))
-        self.database_label = QLabel(database_text)
+        self.database_label = ElidedLabel(database_text)  # a deep folder must not widen the window
         name_widget(self.database_label, "databaseStatus", database_text)
+        self.database_label.setToolTip(database_text)
         user_text = _("Signed in: {name} ({role})", name=self.user.display_name,
                       role=role_label(self.user.role))
         self.user_label = QLabel(user_text)

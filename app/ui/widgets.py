@@ -7,6 +7,8 @@ screen readers find the same widget a technician sees.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QPushButton, QWidget
 
 
@@ -72,3 +74,32 @@ class DialogButtons(QDialogButtonBox):
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().showEvent(event)
         self.accept_button.setDefault(True)
+
+
+class ElidedLabel(QLabel):
+    """One line of text that never widens its window.
+
+    A message longer than the room it has (a file path, a long refusal) is shown with "…" in
+    the middle, so its start and its end (the file name) stay readable; the whole text is in the
+    tooltip and in `text()` (screen readers and tests read it whole). A plain QLabel asks for
+    the width of its text and a 1280-pixel window grew to 1934.
+    """
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt API)
+        super().setText(text)
+        self.setToolTip(text)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        hint = super().sizeHint()
+        return QSize(min(hint.width(), 320), hint.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), 60), hint.height())
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        rect = self.contentsRect()
+        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideMiddle, rect.width())
+        painter = QPainter(self)
+        self.style().drawItemText(painter, rect, int(self.alignment()), self.palette(),
+                                  self.isEnabled(), shown, QPalette.ColorRole.WindowText)

@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
+
 from PySide6.QtWidgets import QLabel, QWidget
+
+# DEPOT_SCREENSHOTS=docs/screenshots renews the pictures in the repository; a plain test run
+# writes them to a temporary folder.
+SHOTS = Path(os.environ.get("DEPOT_SCREENSHOTS") or Path(tempfile.gettempdir()) / "depot-screenshots")
+
+
+def screenshot(window, name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    window.grab().save(str(path))
+    return path
 
 
 def page(window) -> QWidget:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from screen import label, scan_bar, visible
+from PySide6.QtWidgets import QCheckBox
+from screen import label, scan_bar, screenshot, visible
 from sqlalchemy import select
 
 from app.models import Asset, Category, IntakeLot
@@ -122,3 +123,25 @@ def test_closing_a_lot_forgets_its_deliverer(open_lot, desk, warehouse):
     with warehouse.session() as s:
         names = [lot.delivered_by for lot in s.scalars(select(IntakeLot).order_by(IntakeLot.id))]
     assert names[0] == "Jan Peeters" and all(n != "Jan Peeters" for n in names[1:])
+
+
+def test_the_lot_s_actions_have_function_keys(open_lot, desk, warehouse, tmp_path):
+    first_laptop(desk)
+    tag = saved(warehouse, "5CG1234XYZ").tag
+    desk.shortcut("F4")  # print the label again
+    verdict, message = scan_bar(open_lot)
+    assert verdict == "good" and f"{tag}.pdf" in message
+    desk.shortcut("F8")  # undo the last device: gone from the lot and from the records
+    assert tag in scan_bar(open_lot)[1]
+    with warehouse.session() as s:
+        assert s.scalars(select(Asset).where(Asset.serial == "5CG1234XYZ")).first() is None
+    desk.shortcut("F2")
+    assert open_lot.findChild(QCheckBox, "returnsForChecks").isChecked()
+    first_laptop(desk)
+    screenshot(open_lot, "intake-keys-mid-lot")
+    desk.shortcut("F9")  # close the lot: the receipt is printed (saved in the folder)
+    with warehouse.session() as s:
+        lot = s.scalars(select(IntakeLot)).one()
+    assert lot.closed_at is not None and lot.number in scan_bar(open_lot)[1]
+    screenshot(open_lot, "intake-keys-lot-closed")
+    assert open_lot.width() <= 1280  # neither the keys on the buttons nor a long path widen it
