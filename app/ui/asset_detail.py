@@ -495,7 +495,7 @@ def open_asset_by_scan(parent: QWidget | None, database: Database, user: User, c
         with database.session() as session:
             match = inventory.find_code(session, code)
     except DomainError as err:  # a tag with a wrong check digit
-        _tell(parent, str(err))
+        _tell(parent, str(err), code.strip())
         return True
     except SQLAlchemyError:
         log.exception("scan lookup failed")
@@ -504,14 +504,22 @@ def open_asset_by_scan(parent: QWidget | None, database: Database, user: User, c
     if match.kind not in (ScanKind.TAG, ScanKind.SERIAL):
         return False
     if not match.asset_ids:
-        _tell(parent, _("No device with {code} is known.", code=match.value))
+        _tell(parent, _("No device with {code} is known.", code=match.value), match.value)
         return True
     for asset_id in match.asset_ids[:MAX_OPENED_PER_SCAN]:
         open_asset_detail(parent, database, user, asset_id)
+    answer = getattr(parent, "answer_scan", None)
+    if callable(answer):
+        answer(match.value, _("The device is opened in its own window."), good=True)
     return True
 
 
-def _tell(parent: QWidget | None, text: str) -> None:
+def _tell(parent: QWidget | None, text: str, code: str = "") -> None:
+    """A refused scan: in the window's scan bar (red, with its sound) when it has one."""
+    answer = getattr(parent, "answer_scan", None)
+    if callable(answer):
+        answer(code, text, good=False)
+        return
     status_bar = getattr(parent, "statusBar", None)
     if callable(status_bar):
         status_bar().showMessage(text, 8000)

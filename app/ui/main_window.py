@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.engine import make_url
@@ -32,6 +33,7 @@ from ..models import User
 from ..paths import APP_NAME
 from ..services.documents import issued
 from .asset_detail import open_asset_by_scan
+from .feedback import ScanBar, ScanFeedback
 from .idle_lock import DEFAULT_IDLE_MINUTES, IdleWatch, LockCover
 from .labels import database_kind_label, role_label
 from .pages import PAGES, PageSpec
@@ -79,13 +81,29 @@ class MainWindow(QMainWindow):
         self.stack.currentChanged.connect(lambda _index: self.focus_page())
         self._connect_pages()
 
+        # Pages without a scan bar of their own (reports, settings) still answer a scan in
+        # colour and with a sound: this bar shows above them after a scan, and goes with the page.
+        self.scan_feedback = ScanFeedback(self, muted=bool(self.settings.extra.get("sound_muted")))
+        self.window_scan_bar = ScanBar(self.scan_feedback)
+        self.window_scan_bar.setObjectName("windowScanBar")
+        self.window_scan_bar.hide()
+        right = QVBoxLayout()
+        right.setContentsMargins(32, 12, 32, 0)
+        right.addWidget(self.window_scan_bar)
+        pages_column = QVBoxLayout()
+        pages_column.setContentsMargins(0, 0, 0, 0)
+        pages_column.setSpacing(0)
+        pages_column.addLayout(right)
+        pages_column.addWidget(self.stack, 1)
+
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.navigation)
-        layout.addWidget(self.stack, 1)
+        layout.addLayout(pages_column, 1)
         self.setCentralWidget(central)
+        self.stack.currentChanged.connect(lambda _index: self.window_scan_bar.hide())
 
         self._build_menus()
         self._build_page_shortcuts()
@@ -202,8 +220,16 @@ class MainWindow(QMainWindow):
             handler(code)
         elif not open_asset_by_scan(self, self.database, self.user, code):
             # a tag or serial opens that device from any page; anything else is said here
-            self.statusBar().showMessage(
-                _("Scanned {code}: this page does not take scans.", code=code), 5000)
+            self.answer_scan(code, _("This page does not take scans; a tag or serial number "
+                                     "opens the device."), good=False)
+
+    def answer_scan(self, code: str, message: str, *, good: bool) -> None:
+        """Green or red, with its sound, for a scan on a page that has no scan bar of its own."""
+        if good:
+            self.window_scan_bar.show_good(code, message)
+        else:
+            self.window_scan_bar.show_bad(code, message)
+        self.window_scan_bar.show()
 
     def _tell_layout_mismatch(self) -> None:
         # open(), not exec(): the desk keeps scanning while the notice is up.

@@ -369,7 +369,8 @@ def test_a_scan_on_another_page_opens_the_device(qtbot, ui_database, people, sto
     assert [w.asset_id for w in opened] == [stock[15]]
     assert not open_asset_by_scan(window, ui_database, people[Role.TECHNICIAN], "CMD-DONE")
     assert open_asset_by_scan(window, ui_database, people[Role.TECHNICIAN], "UNKNOWN-77")
-    assert "No device with UNKNOWN-77" in window.statusBar().currentMessage()
+    bar = window.window_scan_bar  # red with its sound, above a page that has no scan bar
+    assert bar.isVisibleTo(window) and bar.state == "bad" and "No device with UNKNOWN-77" in bar.meaning()
     for w in opened:
         w.close()
     window.stack.widget(window.page_keys().index("inventory")).model.shutdown()
