@@ -54,16 +54,20 @@ _GOOD_KINDS = {ScanKind.TAG, ScanKind.LOCATION, ScanKind.COMMAND, ScanKind.CERTI
 
 _STYLE = f"""
 #scanBar {{
+    /* Waiting for a scan: a plain band with a grey edge, not a box that looks like a field
+       one could type in. It flashes green or red for a scan. */
     background: {COLOURS[NEUTRAL]};
-    border: 1px solid #d0d7de;
-    border-radius: 6px;
+    border: none;
+    border-left: 6px solid #d0d7de;
+    border-radius: 0;
 }}
-#scanBar[state="good"] {{ background: {COLOURS[GOOD]}; border-color: #116329; }}
-#scanBar[state="bad"] {{ background: {COLOURS[BAD]}; border-color: #7d0f12; }}
+#scanBar[state="good"] {{ background: {COLOURS[GOOD]}; border-left-color: #116329; }}
+#scanBar[state="bad"] {{ background: {COLOURS[BAD]}; border-left-color: #7d0f12; }}
 QLabel {{ color: #1b1f23; background: transparent; }}
 QLabel#scanBarCode {{ font-family: monospace; font-size: 16pt; font-weight: 600; }}
 QLabel#scanBarMark {{ font-size: 16pt; font-weight: 700; }}
 QLabel#scanBarMeaning {{ font-size: 13pt; color: #57606a; }}
+#scanBar[state="neutral"] QLabel#scanBarMeaning {{ font-style: italic; }}
 QLabel#scanBarMark[verdict="good"] {{ color: {COLOURS[GOOD]}; }}
 QLabel#scanBarMark[verdict="bad"] {{ color: {COLOURS[BAD]}; }}
 #scanBar[state="good"] QLabel, #scanBar[state="bad"] QLabel {{ color: white; }}

@@ -95,7 +95,6 @@ class IntakePage(ScanPageMixin, QWidget):
         name_widget(self.lot_panel, "lotPanel", _("Open lot"))
         self.lot_title = QLabel()
         name_widget(self.lot_title, "lotTitle", _("Open lot"))
-        self.lot_title.setProperty("role", "subheader")
         self.lot_counts = QLabel()
         name_widget(self.lot_counts, "lotCounts", _("Devices in this lot"))
         self.scan_entry = QLineEdit()
@@ -202,7 +201,11 @@ class IntakePage(ScanPageMixin, QWidget):
             self.delivered_by.setFocus()
             return
         origin = self.origin.itemText(self.origin.findData(lot.origin_service_id))
-        self.lot_title.setText(_("Lot {number} from {origin}", number=lot.number, origin=origin))
+        # The open lot must be unmistakable: its number, the service and who brought it.
+        self.lot_title.setText(
+            _("Lot {number} · {origin} · delivered by {person}", number=lot.number, origin=origin,
+              person=lot.delivered_by) if lot.delivered_by
+            else _("Lot {number} · {origin}", number=lot.number, origin=origin))
         self._refresh_lot()
         self.scan_entry.setFocus()
 

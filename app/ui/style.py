@@ -69,6 +69,33 @@ QLabel[role="error"] {{
 QStatusBar QLabel {{
     padding: 0 8px;
 }}
+QToolButton[popupMode="2"] {{
+    /* the inventory's filter drop-downs: like the other drop-downs, the arrow beside the text */
+    background: white;
+    border: 1px solid #b6bec7;
+    border-radius: 3px;
+    padding: 3px 24px 3px 8px;
+}}
+QToolButton[popupMode="2"]::menu-indicator {{
+    subcontrol-origin: padding;
+    subcontrol-position: right center;
+    right: 6px;
+}}
+QLabel#lotTitle {{
+    font-size: 15pt;
+    font-weight: 600;
+    color: #0a3069;
+    background: #ddf4ff;
+    border-left: 6px solid {ACCENT};
+    padding: 8px 12px;
+}}
+QLabel[role="notice"] {{
+    color: #4d2d00;
+    background: #fff8c5;
+    border: 1px solid #d4a72c;
+    border-radius: 4px;
+    padding: 6px 8px;
+}}
 """
 
 

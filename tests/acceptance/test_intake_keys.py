@@ -22,7 +22,8 @@ def open_lot(start, desk):
     window = start("tine")
     desk.type("Jan Peeters")  # the keyboard is on "Delivered by" after sign-in
     desk.enter()
-    assert "Dienst Mobiliteit" in label(window, "lotTitle")
+    title = label(window, "lotTitle")  # unmistakable: number, service and who brought it
+    assert "IL-" in title and "Dienst Mobiliteit" in title and "Jan Peeters" in title
     return window
 
 
