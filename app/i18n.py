@@ -62,3 +62,25 @@ def _(text: str, /, **params: object) -> str:
 def N_(text: str) -> str:
     """Mark `text` for translation without translating it yet."""
     return text
+
+
+BABEL_LOCALES = {"nl": "nl_BE", "en": "en_GB"}
+
+
+def babel_locale(language: str | None = None) -> str:
+    """The CLDR locale whose numbers and plural rules a language uses here."""
+    return BABEL_LOCALES.get(language or _state["language"], BABEL_LOCALES[DEFAULT_LANGUAGE])
+
+
+def n_(count: int, singular: str, plural: str, /, **params: object) -> str:
+    """The singular or plural text for `count`, translated, with `{n}` the count as a number of
+    the language: n_(1, "{n} device", "{n} devices") is "1 toestel", with 1146 "1.146 toestellen".
+
+    The form follows the language's CLDR plural rule; the catalog translates each English form.
+    """
+    from babel import Locale
+    from babel.numbers import format_decimal
+
+    locale = babel_locale()
+    text = singular if Locale.parse(locale).plural_form(abs(count)) == "one" else plural
+    return translate(text, None, n=format_decimal(count, format="#,##0", locale=locale), **params)

@@ -1,4 +1,4 @@
-"""Find every user-visible string marked with _() or N_() in app/, and report what nl.json lacks.
+"""Find every user-visible string marked with _(), N_() or n_() in app/, and report what nl.json lacks.
 
     python scripts/translations.py            # list missing Dutch translations as JSON
     python scripts/translations.py --unused   # catalog entries no code uses any more
@@ -16,6 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "resources" / "translations" / "nl.json"  # plus resources/translations/nl/*.json
 MARKERS = {"_", "N_"}
+PLURAL_MARKER = "n_"  # n_(count, "one", "other"): both forms are marked
 
 
 def extract(root: Path = ROOT / "app") -> dict[str, str]:
@@ -24,10 +25,13 @@ def extract(root: Path = ROOT / "app") -> dict[str, str]:
     for path in sorted(root.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id in MARKERS and node.args
-                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
-                found.setdefault(node.args[0].value, f"{path.relative_to(ROOT)}:{node.lineno}")
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            texts = (node.args[:1] if node.func.id in MARKERS
+                     else node.args[1:3] if node.func.id == PLURAL_MARKER else [])
+            for arg in texts:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    found.setdefault(arg.value, f"{path.relative_to(ROOT)}:{node.lineno}")
     return found
 
 

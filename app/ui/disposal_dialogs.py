@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from .. import clock
+from .. import clock, formats
 from ..i18n import _
 from ..services import disposal, processors, weee
 from ..services.disposal_views import ItemRow
@@ -231,5 +231,6 @@ class PeriodDialog(_Dialog):
 
 
 def weight_text(kg: Decimal | None) -> str:
-    return "—" if kg is None else f"{kg:,.2f}".replace(",", " ").replace(".", ",")
+    """Kilograms as the screen's language writes them (1,6 · 1.6), "—" when unknown."""
+    return "—" if kg is None else formats.decimal(kg, 2)
 

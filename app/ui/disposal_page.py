@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from ..config import Settings
 from ..db import Database
-from ..i18n import _
+from ..i18n import _, n_
 from ..models import DisposalStatus, User
 from ..services import disposal, weee_reports
 from ..services import disposal_views as views
@@ -223,8 +223,8 @@ class DisposalPage(ScanPageMixin, QWidget):
         summaries, waiting, awaiting = lists
         self.batches_model.set_rows(summaries)
         self.waiting_model.set_rows(waiting)
-        self.awaiting_label.setText(_("{count} devices await disposal and are in no batch yet.",
-                                      count=awaiting))
+        self.awaiting_label.setText(n_(awaiting, "{n} device awaits disposal and is in no batch yet.",
+                                       "{n} devices await disposal and are in no batch yet."))
         if self.batch_id is None and summaries and summaries[0].status == DisposalStatus.OPEN:
             self.batch_id = summaries[0].id
         self._select_in_list()
@@ -265,8 +265,9 @@ class DisposalPage(ScanPageMixin, QWidget):
             return
         self.summary, items, weights, problems = detail
         b = self.summary
-        self.title.setText(_("Batch {number} · {count} devices · {kg} kg", number=b.number,
-                             count=b.devices, kg=weight_text(b.kg)))
+        self.title.setText(_("Batch {number} · {devices} · {kg} kg", number=b.number,
+                             devices=n_(b.devices, "{n} device", "{n} devices"),
+                             kg=weight_text(b.kg)))
         parts = [_("Processor: {name}", name=b.processor),
                  _("Carrier: {name}", name=b.carrier or "—"), _("Treatment: {code}", code=b.treatment)]
         if b.status == DisposalStatus.CLOSED:
@@ -378,8 +379,9 @@ class DisposalPage(ScanPageMixin, QWidget):
         b = self.summary
         if b is None or not self.close_button.isEnabled():
             return
-        summary = _("{number}: {count} devices, {kg} kg, to {processor}.", number=b.number,
-                    count=b.devices, kg=weight_text(b.kg), processor=b.processor)
+        summary = _("{number}: {devices}, {kg} kg, to {processor}.", number=b.number,
+                    devices=n_(b.devices, "{n} device", "{n} devices"), kg=weight_text(b.kg),
+                    processor=b.processor)
         self.dialog = CloseBatchDialog(self.database.session, self.user, b.id, summary, self)
         self.dialog.accepted.connect(lambda: self._closed(self.dialog.certificate_number))
         self.dialog.open()

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from ..config import Settings
 from ..db import Database
-from ..i18n import N_, _
+from ..i18n import N_, _, n_
 from ..models import RequestStatus, User
 from ..services import handover_requests
 from ..services.codes import Command, ScanKind, classify
@@ -277,8 +277,8 @@ class HandoversPage(ScanPageMixin, QWidget):
         ok, batch = self._call(lambda s: handover_requests.reserve(s, self.user, request_id, picks))
         if not ok:
             return
-        self._good(batch.number, _("{count} devices reserved in handover {batch}.", count=len(picks),
-                                   batch=batch.number))
+        self._good(batch.number, n_(len(picks), "{n} device reserved in handover {batch}.",
+                                    "{n} devices reserved in handover {batch}.", batch=batch.number))
         self.load_requests(select_id=request_id)
         self.desk.load_batches(select_id=batch.id)
         self.changed.emit("asset")

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from ..config import Settings
 from ..db import Database
-from ..i18n import _, translate
+from ..i18n import _, n_, translate
 from ..models import Asset, IntakeLot, User
 from ..services import intake, parties
 from ..services.codes import Command
@@ -217,7 +217,7 @@ class IntakePage(ScanPageMixin, QWidget):
         devices, counts = result
         self.table_model.set_assets(devices)
         parts = [f"{n} × {category_name(c)}" for c, n in sorted(counts.items())]
-        self.lot_counts.setText(_("{n} devices", n=sum(counts.values()))
+        self.lot_counts.setText(n_(sum(counts.values()), "{n} device", "{n} devices")
                                 + (": " + ", ".join(parts) if parts else ""))
 
     # --- actions -----------------------------------------------------------------------

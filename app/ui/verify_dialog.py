@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..db import Database
-from ..i18n import _
+from ..i18n import _, n_
 from ..services.documents import issued
 from ..services.documents.intake_receipt import category_name
 from .widgets import name_widget
@@ -51,9 +51,11 @@ class VerifyDialog(QDialog):
         keys = [k for k, _label in COLUMNS if any(k in d for d in result.covered)]
         if result.covered:
             # when the paper is not to be trusted, say whose word the list is: the record's
-            count = QLabel(_("{count} devices.", count=len(result.covered)) if result.ok else
-                           _("According to the warehouse's record, {number} covers {count} devices:",
-                             number=result.number, count=len(result.covered)))
+            count = QLabel(n_(len(result.covered), "{n} device.", "{n} devices.") if result.ok else
+                           n_(len(result.covered),
+                              "According to the warehouse's record, {number} covers {n} device:",
+                              "According to the warehouse's record, {number} covers {n} devices:",
+                              number=result.number))
             name_widget(count, "verifyCount", count.text())
             layout.addWidget(count)
             table = QTableWidget(len(result.covered), len(keys))

@@ -60,6 +60,7 @@ def test_focus_after_sign_in_is_where_the_deliverer_is_typed(start, desk, wareho
 def test_scan_then_enter_receives_once_without_a_false_refusal(open_lot, desk, warehouse):
     first_laptop(desk)  # typed model of the form's category: one Enter saves it
     assert saved(warehouse, "5CG1234XYZ").model == "Latitude 5420"
+    assert label(open_lot, "lotCounts").startswith("1 toestel:")  # not "1 toestellen"
     desk.scan("5CG1234ABC")  # the next one of the same model: pre-filled, scan and Enter
     assert visible(open_lot, "deviceForm")
     desk.enter()
