@@ -58,7 +58,24 @@ class StaleRecord(DomainError):
 
 
 class PermissionDenied(DomainError):
+    """A role the permission table does not allow; `permissions.refusal` says which roles may."""
+
     message = N_("You are not allowed to do this.")
+    for_roles = N_("This is for: {roles}. You are signed in as: {role}.")
+
+    def __init__(self, message: str | None = None, /, *, allowed_roles: tuple[str, ...] = (),
+                 role: str | None = None, **params: object) -> None:
+        super().__init__(message, **params)
+        self.allowed_roles = allowed_roles  # marked role names, translated when shown
+        self.role = role
+
+    def translated(self, language: str | None = None) -> str:
+        if self.role is None:
+            return super().translated(language)
+        cat = catalog(language or current_language())
+        return translate(self.for_roles, language,
+                         roles=", ".join(cat.get(r, r) for r in self.allowed_roles),
+                         role=cat.get(self.role, self.role))
 
 
 class SignInFailed(DomainError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..i18n import N_, _
 from ..models import Role
 from .errors import PermissionDenied
 
@@ -93,6 +94,34 @@ class SystemActor:
 SYSTEM = SystemActor()
 
 
+# The roles' names on screen and in refusals (the codes stay English in the database).
+ROLE_LABELS: dict[Role, str] = {
+    Role.TECHNICIAN: N_("Technician"),
+    Role.MANAGER: N_("Manager"),
+    Role.AUDITOR: N_("Auditor"),
+    Role.ADMIN: N_("Administrator"),
+}
+
+
+def role_label(role: Role | str) -> str:
+    return _(ROLE_LABELS[Role(role)])
+
+
+def who_may(permission: str) -> str:
+    """The roles that may, as the refusal and a disabled button's tooltip name them."""
+    return ", ".join(role_label(r) for r in Role if r in PERMISSIONS[permission])
+
+
+def refusal(actor, permission: str) -> PermissionDenied:
+    """Why `actor` may not: the roles that may, and the role the actor is signed in with."""
+    role = getattr(actor, "role", None)
+    if role is None:
+        return PermissionDenied()
+    return PermissionDenied(allowed_roles=tuple(ROLE_LABELS[r] for r in Role
+                                                if r in PERMISSIONS[permission]),
+                            role=ROLE_LABELS[Role(role)])
+
+
 def allowed(actor, permission: str) -> bool:
     if isinstance(actor, SystemActor):
         return True
@@ -103,4 +132,4 @@ def allowed(actor, permission: str) -> bool:
 
 def require(actor, permission: str) -> None:
     if not allowed(actor, permission):
-        raise PermissionDenied()
+        raise refusal(actor, permission)

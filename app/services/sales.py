@@ -44,8 +44,8 @@ from ..timefmt import local
 from . import auth, lifecycle, ogm, pricing, sale_lottery, sanitisation
 from .codes import parse_tag
 from .documents import issued
-from .errors import DomainError, NotFound, PermissionDenied, ValidationError
-from .permissions import allowed, require
+from .errors import DomainError, NotFound, ValidationError
+from .permissions import allowed, refusal, require
 from .uow import unit_of_work
 
 
@@ -204,7 +204,7 @@ def override_price(session: Session, actor, item_id: int, price: Decimal | str, 
     if verifier.id == actor.id:
         raise SameVerifier(name=verifier.display_name)
     if not allowed(verifier, "sales.price_override"):
-        raise PermissionDenied()
+        raise refusal(verifier, "sales.price_override")
     with unit_of_work(session, actor, "override_sale_price", permission="sales.price_override"):
         item = _item(session, item_id)
         _require_open(item.round)

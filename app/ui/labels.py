@@ -6,21 +6,9 @@ translated when shown.
 
 from __future__ import annotations
 
-from ..i18n import N_, _
-from ..models import Role
-
-ROLE_LABELS: dict[Role, str] = {
-    Role.TECHNICIAN: N_("Technician"),
-    Role.MANAGER: N_("Manager"),
-    Role.AUDITOR: N_("Auditor"),
-    Role.ADMIN: N_("Administrator"),
-}
+from ..services.permissions import ROLE_LABELS, role_label  # noqa: F401 (the pages import them here)
 
 DATABASE_KINDS: dict[str, str] = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-
-
-def role_label(role: Role | str) -> str:
-    return _(ROLE_LABELS[Role(role)])
 
 
 def database_kind_label(kind: str) -> str:

@@ -45,13 +45,13 @@ from ..services.documents.intake_receipt import category_name
 from ..services.documents.sale_catalogue import catalogue_xlsx, render_catalogue_pdf
 from ..services.documents.sale_common import euros
 from ..services.errors import DomainError
-from ..services.permissions import allowed
+from ..services.permissions import allowed, refusal
 from .feedback import ScanBar, ScanFeedback
 from .printing import LabelPrinter, PrintSettings, save_pdf
 from .sales_dialogs import InterestDialog, NewRoundDialog, OverrideDialog, PaymentDialog
 from .service_call import ScanPageMixin
 from .table_model import RowsTableModel
-from .widgets import name_widget, page_header
+from .widgets import enable_for_role, name_widget, page_header
 
 log = logging.getLogger(__name__)
 STATUS_COLOURS = {ItemStatus.ALLOCATED: "#9a6700", ItemStatus.PAID: "#1f5f8b",
@@ -210,6 +210,11 @@ class SalesPage(QWidget, ScanPageMixin):
 
     def show_round(self, *_args) -> None:
         rid = self.round_id()
+        if not allowed(self.user, "sales.read"):  # say who may, instead of a bare refusal
+            self.model.set_rows([])
+            self.info.setText(str(refusal(self.user, "sales.read")))
+            self._update_buttons()
+            return
         if rid is None:
             self.model.set_rows([])
             self.info.setText(_("No sale round yet. A manager opens one with “New round…”."))
@@ -242,15 +247,16 @@ class SalesPage(QWidget, ScanPageMixin):
     def _update_buttons(self, *_args) -> None:
         row, rid = self.selected(), self.round_id()
         is_open = rid is not None and getattr(self, "status", None) == RoundStatus.OPEN
-        may = lambda p: allowed(self.user, p)
-        self.interest_button.setEnabled(bool(row) and is_open and may("sales.interest"))
-        self.override_button.setEnabled(bool(row) and is_open and may("sales.price_override"))
-        self.close_button.setEnabled(is_open and may("sales.manage"))
-        self.payment_button.setEnabled(bool(row) and row.status == ItemStatus.ALLOCATED
-                                       and may("sales.payment"))
-        self.handover_button.setEnabled(bool(row) and row.status == ItemStatus.PAID
-                                        and may("sales.hand_over"))
-        self.expire_button.setEnabled(getattr(self, "overdue", 0) > 0 and may("sales.manage"))
+        enable_for_role(self.interest_button, self.user, "sales.interest", bool(row) and is_open)
+        enable_for_role(self.override_button, self.user, "sales.price_override",
+                        bool(row) and is_open)
+        enable_for_role(self.close_button, self.user, "sales.manage", is_open)
+        enable_for_role(self.payment_button, self.user, "sales.payment",
+                        bool(row) and row.status == ItemStatus.ALLOCATED)
+        enable_for_role(self.handover_button, self.user, "sales.hand_over",
+                        bool(row) and row.status == ItemStatus.PAID)
+        enable_for_role(self.expire_button, self.user, "sales.manage",
+                        getattr(self, "overdue", 0) > 0)
         for b in (self.catalogue_pdf, self.catalogue_xlsx):
             b.setEnabled(rid is not None)
         self.report_button.setEnabled(rid is not None and not is_open)

@@ -103,3 +103,17 @@ class ElidedLabel(QLabel):
         painter = QPainter(self)
         self.style().drawItemText(painter, rect, int(self.alignment()), self.palette(),
                                   self.isEnabled(), shown, QPalette.ColorRole.WindowText)
+
+
+def enable_for_role(button: QPushButton, user, permission: str, otherwise: bool = True) -> None:
+    """Enabled when the user's role may (the permission table) and `otherwise` holds; a button
+    the role may not use says in its tooltip which roles may."""
+    from ..i18n import _
+    from ..services.permissions import allowed, who_may
+
+    may = allowed(user, permission)
+    button.setEnabled(may and otherwise)
+    if not may:
+        button.setToolTip(_("For: {roles}", roles=who_may(permission)))
+    elif button.toolTip().startswith(_("For: {roles}", roles="")):
+        button.setToolTip("")

@@ -15,7 +15,7 @@ from app.models import Asset, AuditEvent, Role
 from app.services import auth
 from app.services.permissions import SYSTEM
 
-REFUSED = "You are not allowed to do this."
+REFUSED = "This is for: "  # the refusal names the roles that may, from the permission table
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ import pytest
 from test_permission_matrix import PASSWORD, Case, World, role_problems
 
 from app.models import Role
-from app.services import auth, privacy, sales, staff
+from app.services import auth, permissions, privacy, sales, staff
+from app.services.errors import PermissionDenied
 from app.services.permissions import PERMISSIONS, SYSTEM
 
 TODAY = dt.date(2026, 11, 29)
@@ -86,3 +87,11 @@ def test_each_role_is_allowed_or_refused_as_the_table_says(world, permission):
 def test_every_sales_permission_has_a_case():
     ours = {p for p in PERMISSIONS if p.split(".")[0] in ("sales", "staff", "privacy")}
     assert ours == set(SALES_CASES)
+
+
+def test_a_refusal_names_the_roles_that_may_and_the_users_own(session, technician):
+    with pytest.raises(PermissionDenied) as refused:
+        permissions.require(technician, "sales.manage")
+    assert str(refused.value) == "This is for: Manager. You are signed in as: Technician."
+    assert refused.value.translated("nl") == ("Dit is voorbehouden aan: Magazijnverantwoordelijke. "
+                                               "U bent aangemeld als: Technieker.")

@@ -282,7 +282,9 @@ def test_a_file_that_is_not_utf8_is_refused(session, technician, laptop):
 
 def test_an_auditor_cannot_import(session, auditor, laptop):
     outcome = import_sample(session, auditor, "nwipe-good.json")
-    assert not outcome.ok and outcome.message == "You are not allowed to do this."
+    # the refusal says who may import and as whom the auditor is signed in
+    assert not outcome.ok and outcome.message == (
+        "This is for: Technician, Manager. You are signed in as: Auditor.")
     assert record_count(session) == 0
 
 
