@@ -139,7 +139,8 @@ class DeviceFormWidget(QGroupBox):
         if event.type() != QEvent.Type.KeyPress:
             return False
         popup = obj.completer().popup() if obj.completer() else None
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (popup and popup.isVisible()):
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and not (popup and popup.isVisible()):
             self.submit()
             return True  # the field must not also emit returnPressed/editingFinished
         return False
@@ -175,33 +176,32 @@ class DeviceFormWidget(QGroupBox):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.model.setCompleter(completer)
 
-    def _apply_catalogue(self) -> bool:
+    def _apply_catalogue(self) -> None:
         """Look up a make and model typed since the form was filled, and fill the form from it.
 
-        True when the technician must look before it is saved: the model is not in the
-        catalogue, or it is of another category than the form showed (a monitor typed over the
+        The notice asks the technician to look before it is saved when the model is not in the
+        catalogue, or is of another category than the form showed (a monitor typed over the
         lot's last laptop: other media, weight and checklist). A model of the same category
         only refines the specs, and Enter saves at once.
         """
         typed = self._typed()
         if self._form is None or typed == self._looked_up or not all(typed):
-            return False
+            return
         self._looked_up = typed
         known = catalogue.lookup(self.manufacturer.text(), self.model.text())
         if known is None:
             self._tell(_("{model} is not in the catalogue: check the category, the specs and the "
                          "media, then press Enter to receive it.",
                          model=f"{self.manufacturer.text().strip()} {self.model.text().strip()}"))
-            return True
+            return
         shown = self.category.currentData()
         self.load(intake.form_for_category(self._form.serial, known.category,
                                            known.manufacturer, known.model))
-        if known.category == shown:
-            return False
-        self._tell(_("{model} is a {category} (catalogue): the form was filled in for it. Check "
-                     "it and press Enter to receive it.", model=f"{known.manufacturer} {known.model}",
-                     category=category_name(known.category)))
-        return True
+        if known.category != shown:
+            self._tell(_("{model} is a {category} (catalogue): the form was filled in for it. "
+                         "Check it and press Enter to receive it.",
+                         model=f"{known.manufacturer} {known.model}",
+                         category=category_name(known.category)))
 
     def _tell(self, text: str) -> None:
         self.notice.setText(text)
