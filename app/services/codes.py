@@ -38,6 +38,19 @@ class Command(enum.StrEnum):
     PRINT_AGAIN = "PRINT_AGAIN"
     NEXT_LOT = "NEXT_LOT"
     UNDO_LAST = "UNDO_LAST"
+    # at the bench
+    GRADE_A = "GRADE_A"
+    GRADE_B = "GRADE_B"
+    GRADE_C = "GRADE_C"
+    GRADE_D = "GRADE_D"
+    PASS = "PASS"
+    FAIL = "FAIL"
+
+
+INTAKE_COMMANDS = (Command.DONE, Command.CANCEL, Command.PRINT_AGAIN, Command.NEXT_LOT,
+                   Command.UNDO_LAST)
+BENCH_COMMANDS = (Command.GRADE_A, Command.GRADE_B, Command.GRADE_C, Command.GRADE_D,
+                  Command.PASS, Command.FAIL, Command.CANCEL)
 
 
 class ScanKind(enum.StrEnum):

@@ -42,7 +42,7 @@ from .feedback import ScanBar, ScanFeedback
 from .lot_table import LotTableModel
 from .printing import LabelPrinter, PrintSettings
 from .service_call import ScanPageMixin
-from .widgets import name_widget, page_header
+from .widgets import give_key, name_widget, page_header
 
 log = logging.getLogger(__name__)
 
@@ -165,12 +165,9 @@ class IntakePage(ScanPageMixin, QWidget):
 
     @staticmethod
     def _key_button(text: str, key: str, object_name: str) -> QPushButton:
-        button = QPushButton(f"{text} ({key})")
+        button = QPushButton()
         name_widget(button, object_name, text)
-        button.setShortcut(QKeySequence(key))
-        button.setToolTip(f"{text} — {key}")
-        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        return button
+        return give_key(button, text, key)
 
     def initial_focus(self) -> QWidget:
         """Where the keyboard belongs when the page is shown (the main window asks)."""
@@ -344,6 +341,9 @@ class IntakePage(ScanPageMixin, QWidget):
             self.print_again()
         elif command == Command.NEXT_LOT:
             self.close_lot()
+        else:  # a bench command (grade, pass, fail) scanned at the intake desk
+            self._bad(_("This command is for the refurbishment bench, not for intake."),
+                      code=command.value)
 
     def print_again(self) -> None:
         if not self.last_label_tag:

@@ -63,7 +63,7 @@ from .bench_widgets import (
 from .feedback import COLOURS, ScanBar, ScanFeedback
 from .service_call import ScanPageMixin, call_service
 from .style import ERROR
-from .widgets import name_widget, page_header
+from .widgets import give_key, name_widget, page_header
 
 log = logging.getLogger(__name__)
 PROBLEMS_WIDTH = 270  # px: the verdict buttons and a reason in two or three lines
@@ -147,6 +147,11 @@ def read_bench(session: Session, asset_id: int) -> BenchView:
     )
 
 
+# The bench's command barcodes (the second page of the command sheet).
+GRADE_COMMANDS = {Command.GRADE_A: Grade.A, Command.GRADE_B: Grade.B, Command.GRADE_C: Grade.C,
+                  Command.GRADE_D: Grade.D}
+
+
 class RefurbishmentPage(ScanPageMixin, QWidget):
     """Page key "refurbishment". `handle_scan(code)` is the entry point for every scan."""
 
@@ -194,7 +199,8 @@ class RefurbishmentPage(ScanPageMixin, QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.checklist)
-        self.save_button = QPushButton(_("Save checklist"))
+        self.save_button = QPushButton()
+        give_key(self.save_button, _("Save checklist"), "F2")
         name_widget(self.save_button, "saveChecklist", _("Save checklist"))
         self.save_button.clicked.connect(self.save_checklist)
         checklist_box = QFrame()  # its column header says "Checklist": no group title, more rows
@@ -250,11 +256,13 @@ class RefurbishmentPage(ScanPageMixin, QWidget):
         # so that both ends stay readable (the full serial is in its tooltip).
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.wipe_button = QPushButton(_("Record wipe…"))
+        self.wipe_button = QPushButton()
         name_widget(self.wipe_button, "recordWipe", _("Record wipe…"))
+        give_key(self.wipe_button, _("Record wipe…"), "F4")
         self.wipe_button.clicked.connect(self.open_wipe_dialog)
-        self.verify_button = QPushButton(_("Verify…"))
+        self.verify_button = QPushButton()
         name_widget(self.verify_button, "verifyWipe", _("Verify…"))
+        give_key(self.verify_button, _("Verify…"), "F6")
         self.verify_button.clicked.connect(self.open_verify_dialog)
         self.media_table.selectionModel().selectionChanged.connect(self._update_media_buttons)
         self.import_button = QPushButton(_("Import wipe reports…"))
@@ -290,11 +298,13 @@ class RefurbishmentPage(ScanPageMixin, QWidget):
         name_widget(self.problems_label, "benchProblems", _("Problems"))
         self.problems_label.setWordWrap(True)
         self.problems_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.pass_button = QPushButton(_("Pass checks"))
+        self.pass_button = QPushButton()
         name_widget(self.pass_button, "passChecks", _("Pass checks"))
+        give_key(self.pass_button, _("Pass checks"), "F9")
         self.pass_button.clicked.connect(self.pass_checks)
-        self.fail_button = QPushButton(_("Fail checks"))
+        self.fail_button = QPushButton()
         name_widget(self.fail_button, "failChecks", _("Fail checks"))
+        give_key(self.fail_button, _("Fail checks"), "F8")
         self.fail_button.clicked.connect(lambda: self.fail_checks())
         verdict_buttons = QVBoxLayout()
         verdict_buttons.setSpacing(6)
@@ -454,8 +464,12 @@ class RefurbishmentPage(ScanPageMixin, QWidget):
             )
 
     def run_command(self, command: Command) -> None:
-        if command == Command.DONE:
+        if command in (Command.DONE, Command.PASS):
             self.pass_checks()
+        elif command == Command.FAIL:
+            self.fail_checks()
+        elif command in GRADE_COMMANDS:
+            self.set_grade(GRADE_COMMANDS[command])
         elif command == Command.CANCEL:
             self.clear()
         else:

@@ -117,3 +117,16 @@ def enable_for_role(button: QPushButton, user, permission: str, otherwise: bool 
         button.setToolTip(_("For: {roles}", roles=who_may(permission)))
     elif button.toolTip().startswith(_("For: {roles}", roles="")):
         button.setToolTip("")
+
+
+def give_key(button: QPushButton, text: str, key: str) -> QPushButton:
+    """A function key for a button: on its face, in its tooltip, and in the tab order (but not
+    taken by a click, so the scan field keeps Enter). F-keys, because Ctrl+Z or Ctrl+P would be
+    taken by a focused text field itself."""
+    from PySide6.QtGui import QKeySequence
+
+    button.setText(f"{text} ({key})")
+    button.setShortcut(QKeySequence(key))
+    button.setToolTip(f"{text} — {key}")
+    button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+    return button

@@ -23,7 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from app.models import Asset
-from app.services.codes import Command, format_tag
+from app.services.codes import BENCH_COMMANDS, INTAKE_COMMANDS, Command, format_tag
 from app.services.documents import labels
 from app.services.documents.command_sheet import COMMAND_NAMES, command_code, render_command_sheet
 from app.services.documents.labels import (
@@ -137,8 +137,10 @@ def test_a25th_label_starts_a_second_sheet(tmp_path):
 def test_command_sheet_scans_back_every_command(scan_tools, tmp_path):
     pdf = tmp_path / "commands.pdf"
     render_command_sheet(pdf)
-    [page] = rasterise(pdf)
-    assert sorted(decode(page, "code128")) == sorted(command_code(c) for c in Command)
+    intake_page, bench_page = rasterise(pdf)  # a page per desk
+    assert sorted(decode(intake_page, "code128")) == sorted(command_code(c) for c in INTAKE_COMMANDS)
+    assert sorted(decode(bench_page, "code128")) == sorted(command_code(c) for c in BENCH_COMMANDS)
+    assert set(INTAKE_COMMANDS) | set(BENCH_COMMANDS) == set(Command)
 
 
 def test_every_command_has_a_printed_name():

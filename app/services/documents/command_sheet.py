@@ -19,7 +19,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from ...i18n import N_, translate
-from ..codes import Command
+from ..codes import BENCH_COMMANDS, INTAKE_COMMANDS, Command
 from .labels import BAR_QUIET_MODULES, BOLD, REGULAR
 
 # The same words as the intake page's buttons and messages, so sheet and screen agree.
@@ -29,8 +29,16 @@ COMMAND_NAMES = {
     Command.PRINT_AGAIN: N_("Print label again"),
     Command.NEXT_LOT: N_("Close lot and print receipt"),
     Command.UNDO_LAST: N_("Undo last"),
+    Command.GRADE_A: N_("Grade A"),
+    Command.GRADE_B: N_("Grade B"),
+    Command.GRADE_C: N_("Grade C"),
+    Command.GRADE_D: N_("Grade D"),
+    Command.PASS: N_("Pass checks"),
+    Command.FAIL: N_("Fail checks"),
 }
 TITLE = N_("Scanner commands")
+# One sheet per desk, each with as many barcodes as fit at arm's-length size.
+SHEETS = ((N_("Intake"), INTAKE_COMMANDS), (N_("Refurbishment"), BENCH_COMMANDS))
 HINT = N_("Print at actual size (100 %), not “fit to page”: smaller bars scan badly.")
 
 MARGIN = 18 * mm
@@ -62,17 +70,24 @@ def _fitted(text: str, font: str, size: float, width: float) -> tuple[float, lis
 
 
 def render_command_sheet(out: BinaryIO | str | PathLike[str]) -> None:
-    width, height = A4
+    """The command barcodes, a page per desk: intake, then the bench."""
     canvas = Canvas(str(out) if isinstance(out, (str, PathLike)) else out, pagesize=A4, invariant=1)
-    title = bilingual(TITLE)
-    canvas.setTitle(title)
+    canvas.setTitle(bilingual(TITLE))
     canvas.setCreator("CircuIT Depot")
-    canvas.setFont(BOLD, 20)
+    for desk, commands in SHEETS:
+        _draw_sheet(canvas, f"{bilingual(TITLE)} — {bilingual(desk)}", commands)
+    canvas.save()
+
+
+def _draw_sheet(canvas: Canvas, title: str, commands: tuple[Command, ...]) -> None:
+    width, height = A4
+    size = min(20, 20 * (width - 2 * MARGIN) / stringWidth(title, BOLD, 20))  # one line, fitted
+    canvas.setFont(BOLD, size)
     canvas.drawString(MARGIN, height - MARGIN - 20, title)
 
     barcodes = [Code128(command_code(c), barWidth=MODULE, barHeight=BAR_HEIGHT, quiet=1,
                         lquiet=BAR_QUIET_MODULES * MODULE, rquiet=BAR_QUIET_MODULES * MODULE,
-                        humanReadable=0) for c in Command]
+                        humanReadable=0) for c in commands]
     for barcode in barcodes:
         barcode._calculate()
     # One column for every barcode, as wide as the widest with its quiet zones; the
@@ -83,7 +98,7 @@ def render_command_sheet(out: BinaryIO | str | PathLike[str]) -> None:
     top = height - MARGIN - 28 * mm
     row = (top - MARGIN - 14 * mm) / len(barcodes)
 
-    for i, (command, barcode) in enumerate(zip(Command, barcodes, strict=True)):
+    for i, (command, barcode) in enumerate(zip(commands, barcodes, strict=True)):
         row_top = top - i * row
         if i:  # a rule between rows, so the eye (and the scanner) keeps to one command
             canvas.setStrokeGray(0.6)
@@ -114,4 +129,3 @@ def render_command_sheet(out: BinaryIO | str | PathLike[str]) -> None:
     for j, language in enumerate(("nl", "en")):
         canvas.drawString(MARGIN, MARGIN + (1 - j) * 12, translate(HINT, language))
     canvas.showPage()
-    canvas.save()
