@@ -102,8 +102,17 @@ class Desk:
     # -- time -------------------------------------------------------------------------
 
     def settle(self, ms: int = 120) -> None:
-        """Let the event loop run (the scanner filter's silence timer, queued scans, repaints)."""
+        """Let the event loop run (the scanner filter's silence timer, queued scans, repaints),
+        and on a busy machine a little longer: until no scanner holds a typed key back."""
         self.qtbot.wait(ms)
+        deadline = time.monotonic() + 3
+        while self._keys_held() and time.monotonic() < deadline:
+            self.qtbot.wait(20)
+
+    @staticmethod
+    def _keys_held() -> bool:
+        scanners = [getattr(w, "scanner", None) for w in QApplication.topLevelWidgets()]
+        return any(getattr(s, "_held", None) for s in scanners)
 
     def when_modal(self, kind: type, actions: Callable[[QWidget], None], timeout: float = 10) -> None:
         """Run `actions(dialog)` as soon as a modal dialog of `kind` is up (for exec() dialogs)."""
