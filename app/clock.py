@@ -108,7 +108,3 @@ def use(clock: Clock) -> Iterator[Clock]:
     finally:
         install(previous)
 
-
-def frozen(moment: dt.datetime) -> FixedClock:
-    """A fixed clock at `moment`; `with clock.use(clock.frozen(...)) as c:` then `c.advance(...)`."""
-    return FixedClock(moment)

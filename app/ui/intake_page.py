@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -129,11 +128,9 @@ class IntakePage(ScanPageMixin, QWidget):
         self.preview_button.clicked.connect(self.preview_lot_labels)
         extra_row = QHBoxLayout()  # a second row: the first one is full on a 1280-pixel screen
         returns_text = _("Returned devices: another check, not disposal")
-        self.returns_for_checks = QCheckBox(f"{returns_text} (F2)")
+        self.returns_for_checks = QCheckBox()
         name_widget(self.returns_for_checks, "returnsForChecks", returns_text)
-        self.returns_for_checks.setShortcut(QKeySequence("F2"))
-        self.returns_for_checks.setToolTip(f"{returns_text} — F2")
-        self.returns_for_checks.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        give_key(self.returns_for_checks, returns_text, "F2")
         extra_row.addWidget(self.returns_for_checks)
         extra_row.addStretch(1)
         extra_row.addWidget(self.preview_button)

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPainter, QPalette
-from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 
 
 def name_widget(widget: QWidget, object_name: str, accessible_name: str) -> QWidget:
@@ -119,7 +126,7 @@ def enable_for_role(button: QPushButton, user, permission: str, otherwise: bool 
         button.setToolTip("")
 
 
-def give_key(button: QPushButton, text: str, key: str) -> QPushButton:
+def give_key(button: QAbstractButton, text: str, key: str) -> QAbstractButton:
     """A function key for a button: on its face, in its tooltip, and in the tab order (but not
     taken by a click, so the scan field keeps Enter). F-keys, because Ctrl+Z or Ctrl+P would be
     taken by a focused text field itself."""
