@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 
 from .i18n import babel_locale
 
@@ -28,6 +28,11 @@ def decimal(value: Decimal | float, places: int = 2, language: str | None = None
 def kg(value: Decimal | float | None, language: str | None = None) -> str:
     """A weight: "1,6 kg"; "" when there is none."""
     return "" if value is None else f"{decimal(value, 2, language)} kg"
+
+
+def percent(share: Decimal | float, language: str | None = None) -> str:
+    """A share as a percentage: 0.65 → "65%" (up to one decimal: 0.125 → "12,5%")."""
+    return format_percent(share, format="#,##0.#%", locale=babel_locale(language))
 
 
 def money(value: Decimal, language: str | None = None) -> str:

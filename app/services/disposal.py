@@ -253,7 +253,8 @@ def open_batch(session: Session, actor, processor_id: int, carrier_id: int | Non
         if carrier is not None:
             processors.check_carrier(carrier)
         now = utcnow()
-        number = f"DB-{local(now).year}-{sequences.next_value(session, 'disposal_batch'):04d}"
+        # five digits, as every other number of the warehouse (IL-, RQ-, HB-)
+        number = f"DB-{local(now).year}-{sequences.next_value(session, 'disposal_batch'):05d}"
         batch = DisposalBatch(number=number, status=DisposalStatus.OPEN, processor_id=processor.id,
                               carrier_id=carrier.id if carrier else None, treatment=treatment,
                               notes=(notes or "").strip() or None, opened_at=now,

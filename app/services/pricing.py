@@ -18,8 +18,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
-from .. import clock
-from ..i18n import N_, _
+from .. import clock, formats
+from ..i18n import N_, _, n_
 from ..models import Asset
 from ..paths import RESOURCES
 
@@ -107,20 +107,30 @@ def propose(asset: Asset, today: dt.date | None = None, rules: PriceRules | None
 
 
 def explain(rule_json: str) -> str:
-    """One line saying how a proposed price came about (for the screen and the catalogue)."""
+    """How a proposed price came about, in words with its inputs (for the screen and the
+    catalogue): "bought for € 1.000, 24 months ago · 70% of it on leaving service, then 65% kept
+    a year · grade B counts 85% → € 245,23"."""
     try:
         i = json.loads(rule_json)
     except ValueError:
         return ""
-    grade = f"{i['grade']} ×{i['grade_factor']}" if i.get("grade") else _("no grade")
+    grade = (_("grade {grade} counts {share}", grade=i["grade"],
+               share=formats.percent(Decimal(i["grade_factor"])))
+             if i.get("grade") else _("no grade"))
     if i.get("basis") == "fallback":
-        return _("no purchase data: fallback €{fallback}, grade {grade}, floor €{floor}",
-                 fallback=i["fallback"], grade=grade, floor=i["floor"])
-    text = _("€{cost} × {start} × {retention}^({months}/12) × grade {grade} = €{residual}",
-             cost=format(Decimal(i["purchase_cost"]).normalize(), "f"), start=i["start"], retention=i["annual_retention"],
-             months=i["months"], grade=grade, residual=i["residual"])
-    if i.get("floored"):
-        text += " → " + _("floor €{floor}", floor=i["floor"])
+        parts = [_("no purchase data: a fixed {amount}", amount=formats.money(Decimal(i["fallback"]))),
+                 grade]
+    else:
+        months = int(i["months"])
+        parts = [n_(months, "bought for {cost}, {n} month ago", "bought for {cost}, {n} months ago",
+                    cost=formats.money(Decimal(i["purchase_cost"]))),
+                 _("{start} of it on leaving service, then {kept} kept a year",
+                   start=formats.percent(Decimal(i["start"])),
+                   kept=formats.percent(Decimal(i["annual_retention"]))),
+                 grade + " → " + formats.money(Decimal(i["residual"]))]
+    text = " · ".join(parts)
+    if i.get("floored") or i.get("basis") == "fallback":
+        text += " · " + _("never below {floor}", floor=formats.money(Decimal(i["floor"])))
     return text
 
 

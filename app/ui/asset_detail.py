@@ -45,7 +45,7 @@ from ..services.errors import DatabaseUnavailable, DomainError
 from ..services.inventory import AssetView
 from ..services.sanitisation import MediumState
 from ..timefmt import format_local
-from .widgets import ErrorLabel, name_widget
+from .widgets import ErrorLabel, fit_columns, name_widget
 
 log = logging.getLogger(__name__)
 
@@ -135,14 +135,6 @@ def _fit_rows(view: QTableView, rows: int, most: int) -> None:
     view.setFixedHeight(height + shown * view.verticalHeader().defaultSectionSize() + 2)
 
 
-def _fit_columns(view: QTableView, stretch: int) -> None:
-    """Columns as wide as their text, one of them taking (or giving up) what is left."""
-    header = view.horizontalHeader()
-    for column in range(view.model().columnCount()):
-        mode = QHeaderView.ResizeMode.Stretch if column == stretch else QHeaderView.ResizeMode.ResizeToContents
-        header.setSectionResizeMode(column, mode)
-
-
 HISTORY_LINES = 4  # a checklist of fifteen answers shows its first lines; the cell's tooltip all
 
 
@@ -206,8 +198,11 @@ class AssetDetail(QDialog):
         self.fields_layout.setVerticalSpacing(4)
 
         self.media_model = RowsModel([_("Storage medium"), _("Sanitisation"), _("Method"),
-                                      _("Done by"), _("Verified by")], self)
+                                      _("Wiped / verified by")], self)
         self.media_table = _table("mediaTable", _("Storage media"), self.media_model)
+        self.media_table.setWordWrap(True)  # two lines: who wiped, who verified
+        self.media_table.verticalHeader().setDefaultSectionSize(
+            2 * self.media_table.fontMetrics().lineSpacing() + 8)
         self.history_model = RowsModel([_("When"), _("Who"), _("What"), _("Details")], self)
         self.history_table = _table("historyTable", _("History"), self.history_model)
         self.history_table.setWordWrap(True)
@@ -319,7 +314,7 @@ class AssetDetail(QDialog):
                      for d in view.documents]
         self.documents_model.set_rows(documents or [(_("No document mentions this device yet."), "", "")])
         self.documents_table.setEnabled(bool(documents))
-        _fit_columns(self.documents_table, stretch=1)
+        fit_columns(self.documents_table, stretch=1)
         _fit_rows(self.documents_table, self.documents_model.rowCount(), 3)
         self._document_buttons()
         self._show_actions(view)
@@ -349,14 +344,18 @@ class AssetDetail(QDialog):
                 medium += " " + _("(removed)")
             rows.append((medium, inventory.medium_state_name(m.state),
                          " · ".join(p for p in (m.method, m.tool) if p),
-                         m.operator or "", m.verifier or ""))
+                         "\n".join(p for p in (m.operator, m.verifier) if p)))
             colours.append({1: STATE_COLOURS[m.state]})
-            tooltips.append({3: ", ".join(p for p in (m.operator, format_local(m.performed_at)) if p)})
+            tooltips.append({0: rows[-1][0], 2: rows[-1][2], 3: "\n".join(
+                [_("Wiped by: {who}", who=", ".join(p for p in (m.operator, format_local(m.performed_at)) if p))]
+                + ([_("Verified by: {who}", who=m.verifier)] if m.verifier else []))})
         if not rows:
-            rows = [(_("No storage medium is recorded."), "", "", "", "")]
+            rows = [(_("No storage medium is recorded."), "", "", "")]
             colours, tooltips = [{}], [{}]
         self.media_model.set_rows(rows, colours, tooltips)
-        _fit_columns(self.media_table, stretch=2)
+        # names (who wiped over who verified) and states in full; the medium at a fixed width, the
+        # method takes the rest (both whole in their tooltips)
+        fit_columns(self.media_table, stretch=2, widths={0: 150})
         _fit_rows(self.media_table, len(rows), 4)
 
     def _show_actions(self, view: AssetView) -> None:

@@ -57,14 +57,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..config import Settings
 from ..db import Database
-from ..i18n import N_, _
+from ..i18n import N_, _, n_
 from ..models import Category, User
 from ..services import inventory, reports
 from ..services.documents.intake_receipt import category_name
 from ..services.errors import DatabaseUnavailable, DomainError
 from ..services.lifecycle import status_label
 from ..timefmt import format_local
-from .widgets import ErrorLabel, name_widget, page_header
+from .page_frame import PageFrame
+from .widgets import ErrorLabel, name_widget
 
 log = logging.getLogger(__name__)
 
@@ -344,13 +345,6 @@ class DashboardPage(QWidget):
         self.export_button.setEnabled(False)
         period_label = QLabel(_("Period"))
         period_label.setBuddy(self.period)
-        header = QHBoxLayout()
-        header.addWidget(page_header(_("Reports")))
-        header.addStretch(1)
-        header.addWidget(period_label)
-        header.addWidget(self.period)
-        header.addSpacing(12)
-        header.addWidget(self.export_button)
 
         self.status = QLabel(_("The figures are read when the page opens."))
         name_widget(self.status, "reportStatus", _("Report status"))
@@ -423,14 +417,12 @@ class DashboardPage(QWidget):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 16, 32, 16)
-        layout.setSpacing(8)
-        layout.addLayout(header)
-        layout.addWidget(self.status)
-        layout.addWidget(self.error)
-        layout.addLayout(tiles)
-        layout.addLayout(grid, 1)
+        self.frame = PageFrame(self, _("Reports"), settings=settings,
+                               tools=[period_label, self.period, self.export_button])
+        self.frame.add(self.status)
+        self.frame.add(self.error)
+        self.frame.add(tiles)
+        self.frame.add(grid, 1)
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -497,10 +489,10 @@ class DashboardPage(QWidget):
             _("Handed over or sold, against disposed of without a second life."))
         days = data.days_to_exit
         t["days"].show_value(number(days.average_days, 1) if days.average_days is not None else "–",
-                             _("over {n} devices", n=number(days.devices)),
+                             n_(days.devices, "over {n} device", "over {n} devices"),
                              _("From the receipt to the handover, sale or disposal."))
         rw = data.recycling
-        note = _("{n} devices", n=number(rw.devices))
+        note = n_(rw.devices, "{n} device", "{n} devices")
         if rw.after_second_life:
             note = _("{n} devices, {m} after a second life", n=number(rw.devices),
                      m=number(rw.after_second_life))

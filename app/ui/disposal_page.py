@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -48,9 +47,10 @@ from .disposal_dialogs import (
 )
 from .disposal_models import BatchesModel, ItemsModel, RowsModel, WaitingModel, WeightsModel
 from .feedback import ScanBar, ScanFeedback
+from .page_frame import PageFrame
 from .printing import LabelPrinter, PrintSettings
 from .service_call import ScanPageMixin
-from .widgets import ErrorLabel, name_widget, page_header
+from .widgets import ErrorLabel, name_widget
 
 log = logging.getLogger(__name__)
 LIST_WIDTH = 330  # px: number, devices, status; the batch itself gets the rest
@@ -104,7 +104,6 @@ class DisposalPage(ScanPageMixin, QWidget):
         self.setStyleSheet(_STYLE)
         self.feedback = ScanFeedback(self, muted=bool(self.settings.extra.get("sound_muted")))
         self.scan_bar = ScanBar(self.feedback)
-        self.scan_bar.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
         # --- left: batches, waiting for the processor's certificate, reports ------------------
         self.batches_model, self.waiting_model = BatchesModel(self), WaitingModel(self)
@@ -132,7 +131,6 @@ class DisposalPage(ScanPageMixin, QWidget):
 
         left = QVBoxLayout()
         left.setSpacing(8)
-        left.addWidget(page_header(_("Disposal")))
         top = QHBoxLayout()
         top.addWidget(_section(_("Batches")), 1)
         top.addWidget(self.processors_button)
@@ -142,10 +140,6 @@ class DisposalPage(ScanPageMixin, QWidget):
         left.addWidget(self.awaiting_label)
         left.addWidget(_section(_("Waiting for the processor's certificate")))
         left.addWidget(self.waiting_view, 2)
-        reports = QHBoxLayout()
-        reports.addWidget(self.weee_button)
-        reports.addWidget(self.register_button)
-        left.addLayout(reports)
         left_panel = QWidget()
         left_panel.setLayout(left)
         left_panel.setFixedWidth(LIST_WIDTH)
@@ -188,7 +182,6 @@ class DisposalPage(ScanPageMixin, QWidget):
         right.setSpacing(8)
         right.addWidget(self.title)
         right.addWidget(self.parties)
-        right.addWidget(self.scan_bar)
         right.addWidget(self.items_view, 1)
         row = QHBoxLayout()
         row.addWidget(self.change_button)
@@ -199,18 +192,16 @@ class DisposalPage(ScanPageMixin, QWidget):
         right.addWidget(_section(_("Weight check per WEEE category")))
         right.addWidget(self.weights_view)
         right.addWidget(self.problems)
-        actions = QHBoxLayout()
-        actions.addWidget(self.close_button)
-        actions.addStretch(1)
-        actions.addWidget(self.print_button)
-        actions.addWidget(self.attach_button)
-        right.addLayout(actions)
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(24, 16, 24, 16)
-        layout.setSpacing(20)
-        layout.addWidget(left_panel)
-        layout.addLayout(right, 1)
+        self.frame = PageFrame(self, _("Disposal"), scan_bar=self.scan_bar,
+                               tools=[self.weee_button, self.register_button])
+        body = QHBoxLayout()
+        body.setSpacing(20)
+        body.addWidget(left_panel)
+        body.addLayout(right, 1)
+        self.frame.add(body, 1)
+        self.frame.actions.add(self.close_button)
+        self.frame.actions.add(self.print_button, self.attach_button, right=True)
         self.refresh()
 
     # --- reading ------------------------------------------------------------------------------

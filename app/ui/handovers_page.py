@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -38,9 +37,10 @@ from .feedback import ScanBar, ScanFeedback
 from .handover_desk import DeskTab
 from .handover_recipients import RecipientsTab
 from .handover_table import RowsModel, selected_row, table_view
+from .page_frame import PageFrame
 from .printing import LabelPrinter, PrintSettings
 from .service_call import ScanPageMixin
-from .widgets import name_widget, page_header
+from .widgets import name_widget
 
 REQUEST_COLUMNS = (N_("Request"), N_("Recipient"), N_("Needed by"), N_("Status"))
 PROPOSAL_COLUMNS = (N_("Tag"), N_("Manufacturer and model"), N_("Grade"), N_("RAM"), N_("Storage"),
@@ -78,7 +78,6 @@ class HandoversPage(ScanPageMixin, QWidget):
         self.manager = allowed(user, "handover.reserve")
         self.feedback = ScanFeedback(self, muted=bool(self.settings.extra.get("sound_muted")))
         self.scan_bar = ScanBar(self.feedback)
-        self.scan_bar.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
         self.tabs = QTabWidget()
         name_widget(self.tabs, "handoverTabs", _("Handovers"))
@@ -90,11 +89,8 @@ class HandoversPage(ScanPageMixin, QWidget):
         self.desk.changed.connect(self._stock_changed)
         self.recipients.changed.connect(lambda: self.changed.emit("party"))
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 20, 32, 20)
-        layout.addWidget(page_header(_("Handovers")))
-        layout.addWidget(self.scan_bar)
-        layout.addWidget(self.tabs, 1)
+        self.frame = PageFrame(self, _("Handovers"), scan_bar=self.scan_bar)
+        self.frame.add(self.tabs, 1)
         self.proposals: list[handover_requests.Proposal] = []
         self.load_requests()
         self.desk.load_batches()

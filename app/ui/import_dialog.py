@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -56,7 +55,7 @@ from ..services.asset_import import ImportMode, ImportPlan, ImportResult, RowAct
 from ..services.documents.intake_receipt import category_name
 from ..services.errors import DatabaseUnavailable, DomainError
 from .style import ERROR
-from .widgets import ErrorLabel, name_widget
+from .widgets import ErrorLabel, fit_columns, name_widget
 
 log = logging.getLogger(__name__)
 
@@ -244,8 +243,9 @@ class ImportDialog(QDialog):
         name_widget(self.preview, "importPreview", _("Rows of the file"))
         self.preview.setModel(self.proxy)
         self.preview.verticalHeader().hide()
-        self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.preview.horizontalHeader().setStretchLastSection(True)
+        # Line, result, tag, serial, make and category as wide as their text; the model at a fixed
+        # width; the problems take the rest (a long reason whole in its tooltip).
+        fit_columns(self.preview, stretch=7, widths={5: 170})
         self.preview.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.preview.setWordWrap(False)  # one line per row; the tooltip shows a long reason whole
 

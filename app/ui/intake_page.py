@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -39,9 +38,10 @@ from ..services.errors import DomainError
 from .device_form import DeviceFormWidget
 from .feedback import ScanBar, ScanFeedback
 from .lot_table import LotTableModel
+from .page_frame import PageFrame
 from .printing import LabelPrinter, PrintSettings
 from .service_call import ScanPageMixin
-from .widgets import give_key, name_widget, page_header
+from .widgets import give_key, name_widget
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,6 @@ class IntakePage(ScanPageMixin, QWidget):
 
         self.feedback = ScanFeedback(self, muted=bool(self.settings.extra.get("sound_muted")))
         self.scan_bar = ScanBar(self.feedback)
-        self.scan_bar.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
         # --- opening a lot -------------------------------------------------------------
         self.open_panel = QFrame()
@@ -115,46 +114,38 @@ class IntakePage(ScanPageMixin, QWidget):
         # (F-keys: Ctrl+Z or Ctrl+P would be taken by the scan field itself). The buttons take
         # Tab but not a click's focus, so the scan field keeps Enter.
         self.buttons: dict[Command, QPushButton] = {}
-        button_row = QHBoxLayout()
         for command, text, key in ((Command.UNDO_LAST, _("Undo last"), "F8"),
                                    (Command.PRINT_AGAIN, _("Print label again"), "F4"),
                                    (Command.NEXT_LOT, _("Close lot and print receipt"), "F9")):
             button = self._key_button(text, key, f"command{command.value.title().replace('_', '')}")
             button.clicked.connect(lambda _checked=False, c=command: self.run_command(c))
             self.buttons[command] = button
-            button_row.addWidget(button)
-        button_row.addStretch(1)
         self.preview_button = self._key_button(_("Labels of this lot…"), "F6", "previewLotLabels")
         self.preview_button.clicked.connect(self.preview_lot_labels)
-        extra_row = QHBoxLayout()  # a second row: the first one is full on a 1280-pixel screen
+        self.sheet_button = self._key_button(_("Command sheet"), "F7", "printCommandSheet")
+        self.sheet_button.clicked.connect(self.print_command_sheet)
         returns_text = _("Returned devices: another check, not disposal")
         self.returns_for_checks = QCheckBox()
         name_widget(self.returns_for_checks, "returnsForChecks", returns_text)
         give_key(self.returns_for_checks, returns_text, "F2")
-        extra_row.addWidget(self.returns_for_checks)
-        extra_row.addStretch(1)
-        extra_row.addWidget(self.preview_button)
-        self.sheet_button = self._key_button(_("Command sheet"), "F7", "printCommandSheet")
-        self.sheet_button.clicked.connect(self.print_command_sheet)
-        extra_row.addWidget(self.sheet_button)
         lot_layout = QVBoxLayout(self.lot_panel)
         lot_layout.setContentsMargins(0, 0, 0, 0)
         lot_layout.addWidget(self.lot_title)
-        lot_layout.addWidget(self.lot_counts)
+        counts_row = QHBoxLayout()
+        counts_row.addWidget(self.lot_counts, 1)
+        counts_row.addWidget(self.returns_for_checks)
+        lot_layout.addLayout(counts_row)
         lot_layout.addWidget(self.scan_entry)
         lot_layout.addWidget(self.device_form)
         lot_layout.addWidget(self.table, 1)
-        lot_layout.addLayout(button_row)
-        lot_layout.addLayout(extra_row)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 20, 32, 20)
-        layout.addWidget(page_header(_("Intake")))
-        layout.addWidget(self.scan_bar)
-        layout.addWidget(self.open_panel)
-        layout.addWidget(self.lot_panel, 1)
+        self.frame = PageFrame(self, _("Intake"), scan_bar=self.scan_bar)
+        self.frame.add(self.open_panel)
+        self.frame.add(self.lot_panel, 1)
         self.filler = QWidget()  # keeps the open-lot form at the top while no lot is open
-        layout.addWidget(self.filler, 1)
+        self.frame.add(self.filler, 1)
+        self.frame.actions.add(*self.buttons.values())
+        self.frame.actions.add(self.preview_button, self.sheet_button, right=True)
         self._load_services()
         self._show_lot(None)
 
@@ -186,6 +177,7 @@ class IntakePage(ScanPageMixin, QWidget):
         self.open_panel.setVisible(lot is None)
         self.filler.setVisible(lot is None)
         self.lot_panel.setVisible(lot is not None)
+        self.frame.actions.setVisible(lot is not None)
         self.device_form.hide()
         if lot is None:
             self.table_model.set_assets([])
@@ -256,7 +248,7 @@ class IntakePage(ScanPageMixin, QWidget):
             self.run_command(result.command)
         elif not self.device_form.isHidden():
             # A second device scanned before the first was confirmed: never merge the two.
-            self._bad(_("Confirm or cancel the device on screen first (DONE or CANCEL)."), code=code)
+            self._bad(_("First receive the device on screen (Enter, or scan DONE) or cancel it (Esc, or scan CANCEL)."), code=code)
         elif result.outcome == intake.Outcome.NEW_DEVICE:
             self.device_form.load(result.form)
             self.device_form.show()
@@ -389,7 +381,7 @@ class IntakePage(ScanPageMixin, QWidget):
         if self.lot is None:
             return
         if not self.device_form.isHidden():
-            self._bad(_("Confirm or cancel the device on screen first (DONE or CANCEL)."))
+            self._bad(_("First receive the device on screen (Enter, or scan DONE) or cancel it (Esc, or scan CANCEL)."))
             return
         lot = self.lot
         ok, document = self._call(lambda s: intake.close_lot(s, self.user, lot.id))

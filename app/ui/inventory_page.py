@@ -25,11 +25,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QSizePolicy,
     QSpinBox,
     QTableView,
     QToolButton,
-    QVBoxLayout,
     QWidget,
     QWidgetAction,
 )
@@ -37,7 +35,7 @@ from sqlalchemy import select
 
 from ..config import Settings
 from ..db import Database
-from ..i18n import _
+from ..i18n import _, n_
 from ..models import AssetStatus, Category, Grade, Location, Party, PartyType, User
 from ..services import inventory, lifecycle
 from ..services.codes import ScanKind
@@ -46,8 +44,9 @@ from ..services.inventory import DataStatus, InventoryQuery, SortColumn
 from .asset_detail import open_asset_detail
 from .feedback import ScanBar, ScanFeedback
 from .inventory_model import COLUMNS, InventoryModel, column_of
+from .page_frame import PageFrame
 from .service_call import ScanPageMixin
-from .widgets import name_widget, page_header
+from .widgets import name_widget
 
 log = logging.getLogger(__name__)
 
@@ -199,7 +198,6 @@ class InventoryPage(ScanPageMixin, QWidget):
 
         self.feedback = ScanFeedback(self, muted=bool(self.settings.extra.get("sound_muted")))
         self.scan_bar = ScanBar(self.feedback)
-        self.scan_bar.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
         self.search = QLineEdit()
         name_widget(self.search, "inventorySearch", _("Search tag, serial number or model"))
@@ -209,7 +207,7 @@ class InventoryPage(ScanPageMixin, QWidget):
         self.count_label = QLabel()
         name_widget(self.count_label, "inventoryCount", _("Number of devices"))
         self.count_label.setMinimumWidth(
-            self.fontMetrics().horizontalAdvance(_("{n} devices", n="1\u202f000\u202f000")) + 8)
+            self.fontMetrics().horizontalAdvance(n_(1000000, "{n} device", "{n} devices")) + 8)
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
         self.status_filter = ChoiceButton("statusFilter", _("Status"),
@@ -311,17 +309,11 @@ class InventoryPage(ScanPageMixin, QWidget):
             filters.addWidget(widget)
         filters.addStretch(1)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 20, 32, 20)
-        header = QHBoxLayout()  # the export sits by the title: the filter rows are full at 1280 px
-        header.addWidget(page_header(_("Inventory")))
-        header.addStretch(1)
-        header.addWidget(self.export_button)
-        layout.addLayout(header)
-        layout.addWidget(self.scan_bar)
-        layout.addLayout(top)
-        layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
+        # the export sits by the title: the filter rows are full at 1280 px
+        self.frame = PageFrame(self, _("Inventory"), scan_bar=self.scan_bar, tools=[self.export_button])
+        self.frame.add(top)
+        self.frame.add(filters)
+        self.frame.add(self.table, 1)
         self.model.set_query(self.current_query())
 
     # --- plumbing -----------------------------------------------------------------------------------
@@ -349,15 +341,21 @@ class InventoryPage(ScanPageMixin, QWidget):
         the tooltip), so the model column keeps the rest of a 1280-pixel window."""
         metrics = self.table.fontMetrics()
         header = self.table.horizontalHeader().fontMetrics()
-        samples = {SortColumn.TAG: "CD00000000", SortColumn.STATUS: lifecycle.status_label(
-                       AssetStatus.RECEIVED), SortColumn.CATEGORY: category_name(Category.MONITOR),
-                   SortColumn.SERIAL: "5CG466SC", SortColumn.GRADE: "A",
+        def widest(texts) -> str:
+            return max(texts, key=metrics.horizontalAdvance)
+
+        # What technicians identify devices by is never cut: every status and category in full,
+        # a 15-digit IMEI; the origin service may be elided (it is in the tooltip).
+        samples = {SortColumn.TAG: "CD00000000",
+                   SortColumn.STATUS: widest(lifecycle.status_label(s) for s in AssetStatus),
+                   SortColumn.CATEGORY: widest(category_name(c) for c in Category),
+                   SortColumn.SERIAL: "350611837431234", SortColumn.GRADE: "A",
                    SortColumn.LOCATION: "LOC-A-01-1", SortColumn.ORIGIN: "Dienst Welzijn",
                    SortColumn.AGE: inventory.age_text(131), SortColumn.DAYS_IN_STATUS: "999"}
         for sort, sample in samples.items():
             column = column_of(sort)
             title = _(COLUMNS[column].title)
-            width = max(metrics.horizontalAdvance(sample), header.horizontalAdvance(title)) + 16
+            width = max(metrics.horizontalAdvance(sample), header.horizontalAdvance(title)) + 10
             if sort == SortColumn.STATUS:
                 width += 20  # the stale mark
             self.table.setColumnWidth(column, width)
@@ -447,7 +445,7 @@ class InventoryPage(ScanPageMixin, QWidget):
         if count is None:
             text = _("Counting…")
         else:
-            text = _("{n} devices", n=f"{count:,}".replace(",", "\u202f"))
+            text = n_(count, "{n} device", "{n} devices")
         self.count_label.setText(text)
         self.count_label.setAccessibleName(text)
 

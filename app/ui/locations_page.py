@@ -58,11 +58,12 @@ from ..services.locations import LocationRow
 from ..services.permissions import allowed
 from ..timefmt import format_local
 from .feedback import COLOURS, ScanBar, ScanFeedback
+from .page_frame import PageFrame
 from .printing import LabelPrinter, PrintSettings
 from .service_call import ScanPageMixin
 from .style import ERROR
 from .table_model import RowsTableModel
-from .widgets import DialogButtons, ErrorLabel, line_edit, name_widget, page_header
+from .widgets import DialogButtons, ErrorLabel, line_edit, name_widget
 
 log = logging.getLogger(__name__)
 LIST_WIDTH = 270  # px: a code and a device count; the site is a filter above the list
@@ -340,7 +341,6 @@ class LocationsPage(ScanPageMixin, QWidget):
 
         self.feedback = ScanFeedback(self, muted=bool(self.settings.extra.get("sound_muted")))
         self.scan_bar = ScanBar(self.feedback)
-        self.scan_bar.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
         body = QHBoxLayout()
         body.setSpacing(16)
@@ -352,11 +352,8 @@ class LocationsPage(ScanPageMixin, QWidget):
         self.tabs.currentChanged.connect(self._tab_changed)
         body.addWidget(self.tabs, 1)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 20, 32, 20)
-        layout.addWidget(page_header(_("Locations")))
-        layout.addWidget(self.scan_bar)
-        layout.addLayout(body, 1)
+        self.frame = PageFrame(self, _("Locations"), scan_bar=self.scan_bar)
+        self.frame.add(body, 1)
         self.reload_locations()
         self._show_target()
         self._show_count()

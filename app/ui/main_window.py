@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.engine import make_url
@@ -33,15 +33,15 @@ from ..models import User
 from ..paths import APP_NAME
 from ..services.documents import issued
 from .asset_detail import open_asset_by_scan
-from .feedback import ScanBar, ScanFeedback
 from .idle_lock import DEFAULT_IDLE_MINUTES, IdleWatch, LockCover
 from .labels import database_kind_label, role_label
 from .pages import PAGES, PageSpec
 from .scanner import ScannerFilter, ScannerSettings
 from .verify_dialog import verify_scanned_code
-from .widgets import ElidedLabel, name_widget
+from .widgets import ElidedLabel, give_key, name_widget
 
-NAVIGATION_WIDTH = 220
+_SUCCESSORS: list[QMainWindow] = []  # windows opened for the next person at a locked desk
+NAVIGATION_WIDTH = 184  # the longest page name in Dutch ("Overdrachten") with room to spare
 
 
 def database_location(database: Database) -> str:
@@ -81,29 +81,15 @@ class MainWindow(QMainWindow):
         self.stack.currentChanged.connect(lambda _index: self.focus_page())
         self._connect_pages()
 
-        # Pages without a scan bar of their own (reports, settings) still answer a scan in
-        # colour and with a sound: this bar shows above them after a scan, and goes with the page.
-        self.scan_feedback = ScanFeedback(self, muted=bool(self.settings.extra.get("sound_muted")))
-        self.window_scan_bar = ScanBar(self.scan_feedback)
-        self.window_scan_bar.setObjectName("windowScanBar")
-        self.window_scan_bar.hide()
-        right = QVBoxLayout()
-        right.setContentsMargins(32, 12, 32, 0)
-        right.addWidget(self.window_scan_bar)
-        pages_column = QVBoxLayout()
-        pages_column.setContentsMargins(0, 0, 0, 0)
-        pages_column.setSpacing(0)
-        pages_column.addLayout(right)
-        pages_column.addWidget(self.stack, 1)
-
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.navigation)
-        layout.addLayout(pages_column, 1)
+        layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.stack.currentChanged.connect(lambda _index: self.window_scan_bar.hide())
+        self._shown_page: QWidget | None = None
+        self.stack.currentChanged.connect(self._page_changed)
 
         self._build_menus()
         self._build_page_shortcuts()
@@ -182,6 +168,15 @@ class MainWindow(QMainWindow):
                                      "work is kept.", name=self.user.display_name,
                                      user=self.user.username))
         dialog.sign_in_button.setText(_("Unlock"))
+        # Somebody else at the desk signs in as themselves: this window (and the first person's
+        # unsaved form, if any) closes, a window of their own opens. Open lots stay open.
+        dialog.switching = False
+        self.switch_button = QPushButton()
+        name_widget(self.switch_button, "switchUserButton", _("Another person signs in"))
+        give_key(self.switch_button, _("Another person signs in"), "F2")
+        self.switch_button.setAutoDefault(False)
+        self.switch_button.clicked.connect(self._another_person)
+        dialog.add_action(self.switch_button)
         dialog.accepted.connect(self._unlocked)
         dialog.rejected.connect(self.lock_dialog_again)
         self.unlock_dialog = dialog
@@ -191,8 +186,28 @@ class MainWindow(QMainWindow):
         if self.locked and self.unlock_dialog is not None:
             self.unlock_dialog.open()  # Escape does not unlock: the dialog comes back
 
+    def _another_person(self) -> None:
+        dialog = self.unlock_dialog
+        if dialog is None:
+            return
+        dialog.switching = True
+        dialog.header_label.setText(_("Another person signs in"))
+        dialog.intro_label.setText(_(
+            "Sign in with your own name and password. {name}'s window closes: open lots stay open, "
+            "a device not yet received is not saved.", name=self.user.display_name))
+        dialog.sign_in_button.setText(_("Sign in"))
+        dialog.username_edit.setReadOnly(False)
+        dialog.username_edit.clear()
+        dialog.password_edit.clear()
+        self.switch_button.hide()
+        dialog.username_edit.setFocus()
+
     def _unlocked(self) -> None:
         dialog = self.unlock_dialog
+        if dialog is not None and dialog.user is not None and dialog.switching \
+                and dialog.user.id != self.user.id:
+            self._hand_over_to(dialog.user)
+            return
         if dialog is None or dialog.user is None or dialog.user.id != self.user.id:
             self.lock_dialog_again()
             return
@@ -202,6 +217,17 @@ class MainWindow(QMainWindow):
             self.lock_cover.deleteLater()
             self.lock_cover = None
         self.idle.restart()
+
+    def _hand_over_to(self, user: User) -> None:
+        """The desk goes to the person who just signed in: their own window, at the same place."""
+        successor = MainWindow(self.database, user, self.settings, self._pages)
+        successor.setGeometry(self.geometry())
+        _SUCCESSORS.append(successor)  # nobody else holds the new window
+        successor.show()
+        successor.raise_()
+        successor.activateWindow()
+        self.unlock_dialog = None
+        self.close()  # stops its idle watch and its scanner; the new window has its own
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
@@ -224,12 +250,19 @@ class MainWindow(QMainWindow):
                                      "opens the device."), good=False)
 
     def answer_scan(self, code: str, message: str, *, good: bool) -> None:
-        """Green or red, with its sound, for a scan on a page that has no scan bar of its own."""
-        if good:
-            self.window_scan_bar.show_good(code, message)
+        """Green or red, with its sound, in the scan bar of the page on screen (a page that takes
+        no scans has a quiet one in the same place, shown for the answer)."""
+        frame = getattr(self.stack.currentWidget(), "frame", None)
+        if frame is not None:
+            frame.answer(code, message, good=good)
         else:
-            self.window_scan_bar.show_bad(code, message)
-        self.window_scan_bar.show()
+            self.statusBar().showMessage(message, 8000)
+
+    def _page_changed(self, _index: int) -> None:
+        frame = getattr(self._shown_page, "frame", None)
+        if frame is not None:
+            frame.leave()
+        self._shown_page = self.stack.currentWidget()
 
     def _tell_layout_mismatch(self) -> None:
         # open(), not exec(): the desk keeps scanning while the notice is up.

@@ -21,7 +21,8 @@ from ..config import Settings
 from ..db import Database
 from ..i18n import N_, _
 from ..models import User
-from .widgets import name_widget, page_header
+from .page_frame import PageFrame
+from .widgets import name_widget
 
 PageFactory = Callable[[Database, User, Settings], QWidget]
 READABLE_WIDTH = 900  # px: longer lines of large text are hard to read at arm's length
@@ -102,9 +103,6 @@ class PlaceholderPage(QWidget):
         inner.addWidget(headline)
         inner.addWidget(purpose)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 24, 32, 24)
-        layout.setSpacing(16)
-        layout.addWidget(page_header(_(spec.title)))
-        layout.addWidget(notice)
-        layout.addStretch(1)
+        frame = PageFrame(self, _(spec.title))
+        frame.add(notice)
+        frame.body.addStretch(1)

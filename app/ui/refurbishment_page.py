@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
-    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -47,6 +46,7 @@ from ..services import assets as asset_service
 from ..services import lifecycle, refurbishment, sanitisation
 from ..services.codes import Command, ScanKind, classify, normalise_serial
 from ..services.documents.intake_receipt import category_name
+from ..services.permissions import allowed, refusal
 from ..services.refurbishment import ChecklistItem
 from ..timefmt import format_local
 from .bench_widgets import (
@@ -61,9 +61,10 @@ from .bench_widgets import (
     technique_name,
 )
 from .feedback import COLOURS, ScanBar, ScanFeedback
+from .page_frame import PageFrame
 from .service_call import ScanPageMixin, call_service
 from .style import ERROR
-from .widgets import give_key, name_widget, page_header
+from .widgets import enable_for_role, give_key, name_widget
 
 log = logging.getLogger(__name__)
 PROBLEMS_WIDTH = 270  # px: the verdict buttons and a reason in two or three lines
@@ -171,16 +172,11 @@ class RefurbishmentPage(ScanPageMixin, QWidget):
 
         self.feedback = ScanFeedback(self, muted=bool(self.settings.extra.get("sound_muted")))
         self.scan_bar = ScanBar(self.feedback)
-        self.scan_bar.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.scan_entry = QLineEdit()
         name_widget(self.scan_entry, "benchScanEntry", _("Scan or type a serial number or tag"))
         self.scan_entry.setPlaceholderText(_("Scan or type a serial number or tag, then Enter"))
         self.scan_entry.setMinimumWidth(380)
         self.scan_entry.returnPressed.connect(self._typed_scan)
-        top = QHBoxLayout()
-        top.addWidget(page_header(_("Refurbishment")))
-        top.addStretch(1)
-        top.addWidget(self.scan_entry, 0, Qt.AlignmentFlag.AlignVCenter)
 
         self.empty_notice = QLabel(
             _("Scan the asset tag or serial number of a received device to put it on the bench.")
@@ -208,10 +204,6 @@ class RefurbishmentPage(ScanPageMixin, QWidget):
         checklist_layout = QVBoxLayout(checklist_box)
         checklist_layout.setContentsMargins(8, 6, 8, 8)
         checklist_layout.addWidget(scroll, 1)
-        save_row = QHBoxLayout()
-        save_row.addStretch(1)
-        save_row.addWidget(self.save_button)
-        checklist_layout.addLayout(save_row)
 
         # --- grade -------------------------------------------------------------------------
         self.grade_group = QButtonGroup(self)
@@ -278,15 +270,12 @@ class RefurbishmentPage(ScanPageMixin, QWidget):
         self.parts_button = QPushButton(_("Spare parts…"))
         name_widget(self.parts_button, "spareParts", _("Spare parts…"))
         self.parts_button.clicked.connect(self.open_parts_dialog)
-        # Two rows, so the bench fits a 1280-pixel screen: this medium, then the bench's files.
-        media_buttons = QGridLayout()
-        media_buttons.addWidget(self.wipe_button, 0, 0)
-        media_buttons.addWidget(self.verify_button, 0, 1)
-        media_buttons.addWidget(self.add_medium_button, 0, 2)
-        media_buttons.addWidget(self.import_button, 1, 0)
-        media_buttons.addWidget(self.parts_button, 1, 1)
-        media_buttons.addWidget(self.certificate_button, 1, 2)
-        media_buttons.setColumnStretch(3, 1)
+        # What acts on the selected medium stays by the media; the rest is in the action bar.
+        media_buttons = QHBoxLayout()
+        media_buttons.addWidget(self.wipe_button)
+        media_buttons.addWidget(self.verify_button)
+        media_buttons.addWidget(self.add_medium_button)
+        media_buttons.addStretch(1)
         media_box = QGroupBox(_("Storage media"))
         media_box.setObjectName("mediaBox")
         media_layout = QVBoxLayout(media_box)
@@ -306,15 +295,10 @@ class RefurbishmentPage(ScanPageMixin, QWidget):
         name_widget(self.fail_button, "failChecks", _("Fail checks"))
         give_key(self.fail_button, _("Fail checks"), "F8")
         self.fail_button.clicked.connect(lambda: self.fail_checks())
-        verdict_buttons = QVBoxLayout()
-        verdict_buttons.setSpacing(6)
-        verdict_buttons.addWidget(self.pass_button)
-        verdict_buttons.addWidget(self.fail_button)
         problems_box = QGroupBox(_("Problems"))
         problems_box.setObjectName("problemsBox")
         problems_layout = QVBoxLayout(problems_box)
         problems_layout.addWidget(self.problems_label, 1)
-        problems_layout.addLayout(verdict_buttons)
 
         # Grade and media on the left, what blocks passing and the verdict beside them.
         bottom = QGridLayout()
@@ -335,13 +319,16 @@ class RefurbishmentPage(ScanPageMixin, QWidget):
         bench_layout.addWidget(checklist_box, 1)
         bench_layout.addLayout(bottom)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 12, 20, 10)
-        layout.setSpacing(6)
-        layout.addLayout(top)
-        layout.addWidget(self.scan_bar)
-        layout.addWidget(self.empty_notice, 1)
-        layout.addWidget(self.bench_panel, 1)
+        self.frame = PageFrame(self, _("Refurbishment"), scan_bar=self.scan_bar,
+                               tools=[self.scan_entry])
+        self.frame.add(self.empty_notice, 1)
+        self.frame.add(self.bench_panel, 1)
+        self.frame.actions.add(self.save_button, self.pass_button, self.fail_button)
+        self.frame.actions.add(self.import_button, self.parts_button, self.certificate_button,
+                               right=True)
+        if not allowed(user, "bench.record"):  # say who works at the bench, not a bare refusal
+            self.empty_notice.setText(str(refusal(user, "bench.record")))
+        enable_for_role(self.import_button, user, "sanitisation.record")
         self._show(None)
 
     # --- plumbing ----------------------------------------------------------------------
@@ -352,6 +339,9 @@ class RefurbishmentPage(ScanPageMixin, QWidget):
         self.view = view
         self.empty_notice.setVisible(view is None)
         self.bench_panel.setVisible(view is not None)
+        for button in (self.save_button, self.pass_button, self.fail_button, self.parts_button,
+                       self.certificate_button):  # they act on the device on the bench
+            button.setVisible(view is not None)
         if view is None:
             self.media_model.set_media([])
             self.scan_entry.setFocus()
@@ -426,10 +416,16 @@ class RefurbishmentPage(ScanPageMixin, QWidget):
 
     def _update_media_buttons(self, *_args) -> None:
         medium = self.selected_medium()
-        self.wipe_button.setEnabled(medium is not None)
-        self.verify_button.setEnabled(
+        enable_for_role(self.wipe_button, self.user, "sanitisation.record", medium is not None)
+        self.verify_button.setEnabled(  # a technician asks a manager to verify (four eyes)
             medium is not None and medium.state == sanitisation.MediumState.UNVERIFIED
         )
+        for button, permission in ((self.save_button, "bench.record"),
+                                   (self.pass_button, "lifecycle.pass_checks"),
+                                   (self.fail_button, "lifecycle.fail_checks"),
+                                   (self.certificate_button, "sanitisation.certificate"),
+                                   (self.add_medium_button, "bench.record")):
+            enable_for_role(button, self.user, permission)
 
     # --- scans -------------------------------------------------------------------------
 

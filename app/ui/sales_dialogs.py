@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..formats import money as euros
 from ..i18n import _
 from ..models import PaymentMethod
 from ..services.documents.intake_receipt import category_name
-from ..services.documents.sale_common import euros
 from ..services.sales import PAYMENT_LABELS
 from .widgets import ErrorLabel, line_edit, name_widget
 

@@ -25,33 +25,32 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
 from .. import clock
 from ..config import Settings
 from ..db import Database
+from ..formats import money as euros
 from ..i18n import N_, _
 from ..models import ItemStatus, RoundStatus, User
 from ..services import sales, staff
 from ..services.codes import ScanKind, classify
 from ..services.documents.intake_receipt import category_name
 from ..services.documents.sale_catalogue import catalogue_xlsx, render_catalogue_pdf
-from ..services.documents.sale_common import euros
 from ..services.errors import DomainError
 from ..services.permissions import allowed, refusal
 from .feedback import ScanBar, ScanFeedback
+from .page_frame import PageFrame
 from .printing import LabelPrinter, PrintSettings, save_pdf
 from .sales_dialogs import InterestDialog, NewRoundDialog, OverrideDialog, PaymentDialog
 from .service_call import ScanPageMixin
 from .table_model import RowsTableModel
-from .widgets import enable_for_role, name_widget, page_header
+from .widgets import enable_for_role, fit_columns, name_widget
 
 log = logging.getLogger(__name__)
 STATUS_COLOURS = {ItemStatus.ALLOCATED: "#9a6700", ItemStatus.PAID: "#1f5f8b",
@@ -114,11 +113,6 @@ class SalesPage(QWidget, ScanPageMixin):
         self.report_button = self._button("salesReport", _("Allocation report…"), self.save_report)
         # Title and the round's documents on top; which round, and a new one, below: one row of
         # both would not fit the 1280-pixel window in Dutch.
-        top = QHBoxLayout()
-        top.addWidget(page_header(_("Sales")))
-        top.addStretch(1)
-        for b in (self.catalogue_pdf, self.catalogue_xlsx, self.report_button):
-            top.addWidget(b)
         round_row = QHBoxLayout()
         round_row.addWidget(self.rounds, 3)
         round_row.addWidget(self.new_button)
@@ -139,11 +133,9 @@ class SalesPage(QWidget, ScanPageMixin):
         # Two lines a row: the rule and its inputs sit beside the price without a scroll bar.
         self.table.setWordWrap(True)
         self.table.verticalHeader().setDefaultSectionSize(40)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((112, 125, 52, 68, 180, 68, 110, 115, 180)):
-            self.table.setColumnWidth(column, width)
+        # Tag, grade, price, interest and status in full; device, buyer and communication at a
+        # fixed width (elided, whole in the tooltip); the rule in words takes the rest, two lines.
+        fit_columns(self.table, stretch=4, widths={1: 170, 7: 130, 8: 150})
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
         self.interest_button = self._button("salesInterest", _("Register interest…"), self.add_interest)
@@ -152,23 +144,16 @@ class SalesPage(QWidget, ScanPageMixin):
         self.payment_button = self._button("salesPayment", _("Register payment…"), self.payment)
         self.handover_button = self._button("salesHandOver", _("Hand over"), self.hand_over_selected)
         self.expire_button = self._button("salesExpire", _("Expire unpaid"), self.expire)
-        actions = QHBoxLayout()
-        for b in (self.interest_button, self.override_button, self.close_button, self.payment_button,
-                  self.handover_button):
-            actions.addWidget(b)
-        actions.addStretch(1)
         round_row.addStretch(1)
         round_row.addWidget(self.expire_button)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 16, 16, 16)
-        layout.setSpacing(10)
-        layout.addLayout(top)
-        layout.addLayout(round_row)
-        layout.addWidget(self.info)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(actions)
-        layout.addWidget(self.scan_bar)
+        self.frame = PageFrame(self, _("Sales"), scan_bar=self.scan_bar, tools=[
+            self.catalogue_pdf, self.catalogue_xlsx, self.report_button])
+        self.frame.add(round_row)
+        self.frame.add(self.info)
+        self.frame.add(self.table, 1)
+        self.frame.actions.add(self.interest_button, self.override_button, self.close_button,
+                               self.payment_button, self.handover_button)
         self.new_button.setVisible(allowed(user, "sales.manage"))
         self.reload()
 

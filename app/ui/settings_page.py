@@ -35,7 +35,8 @@ from ..services.ldap_auth import DEFAULT_USER_FILTER, DirectoryConfig, check_set
 from ..services.permissions import allowed
 from .idle_lock import DEFAULT_IDLE_MINUTES
 from .labels import role_label
-from .widgets import ErrorLabel, line_edit, name_widget, page_header
+from .page_frame import PageFrame
+from .widgets import ErrorLabel, line_edit, name_widget
 
 SECTION_WIDTH = 380
 GROUP_SEPARATOR = ";"
@@ -225,15 +226,12 @@ class SettingsPage(QWidget):
         bottom.addLayout(own)
         bottom.addStretch(1)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 16, 24, 16)
-        layout.setSpacing(12)
-        layout.addWidget(page_header(_("Settings")))
+        self.frame = PageFrame(self, _("Settings"), settings=settings)
         if self.users is not None:
-            layout.addWidget(self.users, 1)
-        layout.addLayout(bottom)
+            self.frame.add(self.users, 1)
+        self.frame.add(bottom)
         if self.users is None:
-            layout.addStretch(1)
+            self.frame.body.addStretch(1)
 
     def _show_directory_state(self) -> None:
         config = DirectoryConfig.from_settings(self.settings)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +41,7 @@ class AccountDialog(QDialog):
         self.error_label = ErrorLabel(error_name)
 
         buttons = DialogButtons(accept_text, accept_name)
+        self.buttons = buttons
         self.accept_button, self.cancel_button = buttons.accept_button, buttons.cancel_button
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
@@ -51,6 +54,12 @@ class AccountDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
+
+    def add_action(self, button: QPushButton) -> None:
+        """One more button beside Cancel (never the default: Enter still signs in)."""
+        button.setAutoDefault(False)
+        button.setDefault(False)
+        self.buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
 
     def add_field(self, object_name: str, label: str, *, password: bool = False) -> QLineEdit:
         edit = line_edit(object_name, label, password=password)

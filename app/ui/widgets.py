@@ -12,9 +12,11 @@ from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDialogButtonBox,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QTableView,
     QWidget,
 )
 
@@ -137,3 +139,18 @@ def give_key(button: QAbstractButton, text: str, key: str) -> QAbstractButton:
     button.setToolTip(f"{text} — {key}")
     button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
     return button
+
+
+def fit_columns(view: QTableView, *, stretch: int | None = None,
+                widths: dict[int, int] | None = None) -> None:
+    """Columns as wide as their text, so nothing a technician identifies a device by is cut;
+    free-text columns get a fixed width (`widths`, elided, the whole text in the tooltip); one
+    column (`stretch`) takes, or gives up, what is left of the view."""
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    for column, width in (widths or {}).items():
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(column, width)
+    if stretch is not None:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header.setStretchLastSection(False)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -25,10 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..db import Database
-from ..i18n import _
+from ..i18n import _, n_
 from ..models import User
 from ..services import wipe_reports
-from .widgets import name_widget
+from .widgets import fit_columns, name_widget
 
 REPORT_SUFFIXES = (".json", ".csv")
 
@@ -66,7 +65,11 @@ class WipeImportDialog(QDialog):
         self.table = QTableWidget(0, 3)
         name_widget(self.table, "wipeImportResults", _("Results"))
         self.table.setHorizontalHeaderLabels([_("File"), _("Recorded"), _("Result")])
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # The file name (elided in the middle: the serial is at its end) and the count in full, the
+        # result wraps onto more lines rather than being cut.
+        fit_columns(self.table, stretch=2, widths={0: 260})
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.summary = QLabel()
@@ -118,8 +121,10 @@ class WipeImportDialog(QDialog):
             self._add_row(outcome)
         refused = sum(1 for o in self.outcomes if not o.ok)
         recorded = sum(o.recorded for o in self.outcomes)
-        self.summary.setText(_("{files} files: {recorded} wipes recorded, {refused} files refused.",
-                               files=len(self.outcomes), recorded=recorded, refused=refused))
+        self.summary.setText(" · ".join((
+            n_(len(self.outcomes), "{n} file read", "{n} files read"),
+            n_(recorded, "{n} wipe recorded", "{n} wipes recorded"),
+            n_(refused, "{n} file refused", "{n} files refused"))))
         return outcomes
 
     def _add_row(self, outcome: wipe_reports.ImportOutcome) -> None:
@@ -132,3 +137,4 @@ class WipeImportDialog(QDialog):
             if column == 2:
                 item.setForeground(colour)
             self.table.setItem(row, column, item)
+        self.table.resizeRowToContents(row)

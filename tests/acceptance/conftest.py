@@ -29,6 +29,7 @@ from app.services import auth, parties  # noqa: E402
 from app.ui import app as desk_app  # noqa: E402
 from app.ui.sign_in import SignInDialog  # noqa: E402
 
+SCREEN_WIDTH = 1280  # the narrowest desk screen in the warehouse
 PASSWORDS = {"admin": "admin-pass-1", "tine": "tech-pass-1", "mia": "mgr-pass-1"}
 
 
@@ -84,8 +85,11 @@ def start(qtbot, desk, warehouse):
     """Open the app and sign in as `user` by typing the password and pressing Enter."""
     windows = []
 
-    def sign_in_with_keys(username: str, password: str | None = None):
+    def sign_in_with_keys(username: str, password: str | None = None, *, language: str | None = None):
         settings = Settings.load()
+        if language:
+            settings.language = language
+            settings.save()
         desk_app.prepare_application(settings)
 
         def type_it(dialog) -> None:
@@ -105,5 +109,10 @@ def start(qtbot, desk, warehouse):
         return window
 
     yield sign_in_with_keys
+    # Whatever a scenario did (long names, long paths, messages), no page may have widened the
+    # window past the screen of a 1280-pixel desk.
+    wide = [(w.width(), w.minimumSizeHint().width()) for w in windows if not w.isHidden()
+            and max(w.width(), w.minimumSizeHint().width()) > SCREEN_WIDTH]
     for window in windows:
         window.close()
+    assert not wide, f"the window grew wider than a {SCREEN_WIDTH}-pixel screen: {wide}"

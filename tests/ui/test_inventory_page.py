@@ -369,7 +369,7 @@ def test_a_scan_on_another_page_opens_the_device(qtbot, ui_database, people, sto
     assert [w.asset_id for w in opened] == [stock[15]]
     assert not open_asset_by_scan(window, ui_database, people[Role.TECHNICIAN], "CMD-DONE")
     assert open_asset_by_scan(window, ui_database, people[Role.TECHNICIAN], "UNKNOWN-77")
-    bar = window.window_scan_bar  # red with its sound, above a page that has no scan bar
+    bar = window.stack.currentWidget().frame.scan_bar  # red with its sound, on the page shown
     assert bar.isVisibleTo(window) and bar.state == "bad" and "No device with UNKNOWN-77" in bar.meaning()
     for w in opened:
         w.close()

@@ -73,6 +73,12 @@ def batch(session, manager, processor, carrier):
     return disposal.open_batch(session, manager, processor.id, carrier.id)
 
 
+def test_a_batch_is_numbered_like_every_other_document_of_the_warehouse(batch):
+    import re
+
+    assert re.fullmatch(r"DB-\d{4}-\d{5}", batch.number), batch.number  # as IL-, RQ-, HB-…
+
+
 def test_enterprise_number_with_a_wrong_check_digit_is_refused(session, manager):
     with pytest.raises(processors.InvalidEnterpriseNumber):
         processors.create_processor(session, manager, name="X", enterprise_number="0403.170.702",

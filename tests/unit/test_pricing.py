@@ -33,7 +33,7 @@ def test_grade_lowers_the_price():
 def test_very_old_device_gets_the_floor():
     proposal = pricing.propose(device(bought=dt.date(2012, 1, 1)), TODAY)
     assert proposal.price == Decimal(30) and proposal.inputs["floored"] is True
-    assert "floor €30" in pricing.explain(proposal.rule_json())
+    assert pricing.explain(proposal.rule_json()).endswith("never below €30.00")
 
 
 def test_without_purchase_cost_the_fallback_is_proposed():
@@ -58,9 +58,29 @@ def test_half_a_euro_rounds_up():
     assert pricing.whole_euros(Decimal("40.50")) == Decimal(41)
 
 
-def test_rule_inputs_are_shown_next_to_the_price():
+def test_the_price_rule_is_explained_in_words_with_its_inputs():
     text = pricing.explain(pricing.propose(device(grade=Grade.B), TODAY).rule_json())
-    assert text.startswith("€1000 × 0.70 × 0.65^(24/12) × grade B ×0.85")
+    assert text == ("bought for €1,000.00, 24 months ago · 70% of it on leaving service, then 65% "
+                    "kept a year · grade B counts 85% → €251.39")  # 1000 × .70 × .65² × .85
+
+
+def test_the_price_rule_reads_in_dutch_with_dutch_numbers():
+    from app.i18n import set_language
+
+    set_language("nl")
+    try:
+        text = pricing.explain(pricing.propose(device(cost=Decimal(1150), bought=dt.date(2024, 1, 1),
+                                                      grade=Grade.B), TODAY).rule_json())
+    finally:
+        set_language("en")
+    assert text.startswith("gekocht voor €\xa01.150,00, 34 maanden geleden · ")
+    assert "70% daarvan bij uitdienstname, daarna 65% behouden per jaar · klasse B telt voor 85% → €\xa0201,90" in text
+
+
+def test_a_device_without_purchase_data_says_so():
+    proposal = pricing.propose(device(cost=None, grade=Grade.B), TODAY)
+    assert pricing.explain(proposal.rule_json()) == (
+        "no purchase data: a fixed €60.00 · grade B counts 85% · never below €30.00")
 
 
 def test_every_category_has_a_rule_with_its_rationale_in_the_data_file():

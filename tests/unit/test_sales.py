@@ -58,7 +58,7 @@ def test_opening_a_round_reserves_its_devices_at_the_rule_price(open_round, devi
     assert {d.status for d in devices} == {AssetStatus.RESERVED}
     item = open_round.items[0]
     assert item.price == item.proposed_price == Decimal(92)  # 1150 × .70 × .65^(56/12) × .85 = 91.60
-    assert "× grade B ×0.85" in pricing.explain(item.price_rule)  # the rule stays with the price
+    assert "grade B counts 85%" in pricing.explain(item.price_rule)  # the rule stays with the price
 
 
 def test_technician_cannot_open_a_round(session, technician, devices):
