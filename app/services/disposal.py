@@ -79,6 +79,11 @@ class WeighingMissing(DomainError):
                  "record the weight.")
 
 
+class NothingToWeigh(DomainError):
+    message = N_("Batch {number} holds no device of WEEE category {category}: record the weight "
+                 "under the category of the load on the scale.")
+
+
 class CountersignRequired(DomainError):
     message = N_("Closing a disposal batch needs a second manager, other than you, to sign in and "
                  "countersign.")
@@ -327,6 +332,10 @@ def record_weighing(session: Session, actor, batch_id: int, weee_category: int, 
     category, kg = _category(weee_category), _weight(weighed_kg)
     with unit_of_work(session, actor, "record_disposal_weighing", permission="disposal.scan"):
         batch = _open(session, batch_id)
+        # A weight under a category the batch does not hold would go into the WEEE report as
+        # that category's tonnage, and the batch's own category would look weighed: refuse it.
+        if all(item.weee_category != category for item in batch.items):
+            raise NothingToWeigh(number=batch.number, category=category)
         weighing = next((w for w in batch.weighings if w.weee_category == category), None)
         if weighing is None:
             weighing = DisposalWeighing(batch=batch, weee_category=category, weighed_kg=kg)

@@ -351,6 +351,13 @@ def waiting_item(session: Session, asset: Asset) -> SaleItem | None:
         SaleItem.status.in_([ItemStatus.ALLOCATED, ItemStatus.PAID])).order_by(SaleItem.id.desc()))
 
 
+def round_waiting_for(session: Session, tag: str) -> int | None:
+    """The round in which this device waits for its buyer (allocated or paid), if any."""
+    asset = session.scalar(select(Asset).where(Asset.tag == tag))
+    item = waiting_item(session, asset) if asset is not None else None
+    return item.round_id if item is not None else None
+
+
 def hand_over(session: Session, actor, tag: str, labels_removed: bool,
               language: str | None = None) -> SaleItem:
     """The buyer collects a paid device: `reserved → sold` and the sales receipt, at once."""

@@ -50,7 +50,7 @@ from .feedback import ScanBar, ScanFeedback
 from .page_frame import PageFrame
 from .printing import LabelPrinter, PrintSettings
 from .service_call import ScanPageMixin
-from .widgets import ErrorLabel, name_widget
+from .widgets import ErrorLabel, give_key, name_widget
 
 log = logging.getLogger(__name__)
 LIST_WIDTH = 330  # px: number, devices, status; the batch itself gets the rest
@@ -177,6 +177,12 @@ class DisposalPage(ScanPageMixin, QWidget):
         self.attach_button = _button(_("Processor's PDF…"), "attachButton", self.ask_attach)
         self.close_button.setVisible(allowed(user, "disposal.close"))
         self.attach_button.setVisible(allowed(user, "disposal.attach"))
+        # The keys of the other desks: F8 takes out the selected (last scanned) device, F6 the scale,
+        # F9 closes, F4 prints.
+        give_key(self.remove_button, _("Take out"), "F8")
+        give_key(self.weigh_button, _("Weighed at pick-up…"), "F6")
+        give_key(self.close_button, _("Close (pick-up)…"), "F9")
+        give_key(self.print_button, _("Print EOL certificate"), "F4")
 
         right = QVBoxLayout()
         right.setSpacing(8)
@@ -359,9 +365,12 @@ class DisposalPage(ScanPageMixin, QWidget):
         if not self.weigh_button.isEnabled():
             return
         index = self.weights_view.currentIndex()
-        category = (self.weights_model.rows[index.row()].weee_category if index.isValid() else
-                    next((w.weee_category for w in self.weights_model.rows if w.weighed_kg is None),
-                         None))
+        rows = self.weights_model.rows
+        # The chosen line, else the first one still to weigh, else (weighing again) the first one:
+        # never the dialog's first category, which this batch may not even hold.
+        category = (rows[index.row()].weee_category if index.isValid() else
+                    next((w.weee_category for w in rows if w.weighed_kg is None),
+                         rows[0].weee_category if rows else None))
         self.dialog = WeighingDialog(self.database.session, self.user, self.batch_id, category, self)
         self.dialog.accepted.connect(self.refresh)
         self.dialog.open()

@@ -30,7 +30,7 @@ from ..services import handover_requests, handovers
 from ..services.documents.intake_receipt import category_name
 from ..services.permissions import allowed
 from .handover_table import GOOD, WARN, RowsModel, selected_row, table_view
-from .widgets import name_widget
+from .widgets import give_key, name_widget
 
 COLUMNS = (N_("Tag"), N_("Category"), N_("Manufacturer and model"), N_("Serial number"),
            N_("Grade"), N_("At the desk"))
@@ -62,12 +62,16 @@ class DeskTab(QWidget):
         self.table = table_view(self.model, stretch=2)
         name_widget(self.table, "deskTable", _("Devices of the handover"))
 
-        self.labels_removed = QCheckBox(_("The province's labels and inventory stickers are removed "
-                                          "from every device"))
-        name_widget(self.labels_removed, "labelsRemoved", self.labels_removed.text())
-        self.complete_button = QPushButton(_("Hand over and print the certificate"))
-        name_widget(self.complete_button, "completeHandover", self.complete_button.text())
+        labels_text = _("The province's labels and inventory stickers are removed from every device")
+        self.labels_removed = QCheckBox()
+        name_widget(self.labels_removed, "labelsRemoved", labels_text)
+        complete_text = _("Hand over and print the certificate")
+        self.complete_button = QPushButton()
+        name_widget(self.complete_button, "completeHandover", complete_text)
         self.complete_button.clicked.connect(self.complete)
+        # The hands are on the scanner and the devices: the tick box and the handover have keys.
+        give_key(self.labels_removed, labels_text, "F2")
+        give_key(self.complete_button, complete_text, "F9")
         self.drop_button = QPushButton(_("Drop device"))
         name_widget(self.drop_button, "dropDevice", _("Drop device"))
         self.drop_button.clicked.connect(self.drop)
@@ -84,9 +88,10 @@ class DeskTab(QWidget):
         self.preview_button = QPushButton(_("Print preview…"))
         name_widget(self.preview_button, "previewCertificate", _("Print preview…"))
         self.preview_button.clicked.connect(self.preview)
-        self.print_button = QPushButton(_("Print again"))
+        self.print_button = QPushButton()
         name_widget(self.print_button, "printCertificate", _("Print again"))
         self.print_button.clicked.connect(self.print_again)
+        give_key(self.print_button, _("Print again"), "F4")
         self.save_button = QPushButton(_("Save as PDF…"))
         name_widget(self.save_button, "saveCertificate", _("Save as PDF…"))
         self.save_button.clicked.connect(self.save_pdf)
@@ -103,8 +108,9 @@ class DeskTab(QWidget):
         paper = QHBoxLayout()
         paper.addWidget(self.certificate_label, 1)
         for b in (self.preview_button, self.print_button, self.save_button):
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             paper.addWidget(b)
+        for b in (self.preview_button, self.save_button):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.scan_entry)

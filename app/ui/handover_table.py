@@ -101,6 +101,7 @@ def table_view(model: RowsModel, stretch: int | None = None,
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)  # Tab goes on to the tick box and the buttons; arrows move here
     fit_columns(view, stretch=stretch, widths=widths)  # long translated headers must not take it all
     return view
 

@@ -348,6 +348,8 @@ class SalesPage(QWidget, ScanPageMixin):
     def hand_over(self, row: sales.ItemRow) -> None:
         if not self.confirm(_("Hand {tag} over to {buyer}? The province's labels and inventory "
                               "stickers must be removed.", tag=row.tag, buyer=row.buyer)):
+            self._bad(_("{tag} was not handed over: it stays reserved for {buyer}.", tag=row.tag,
+                        buyer=row.buyer), code=row.tag)
             return
         ok, pdf = self._call(lambda s: s.get(sales.Document, sales.hand_over(
             s, self.user, row.tag, labels_removed=True).receipt_document_id).pdf, code=row.tag)
@@ -409,6 +411,11 @@ class SalesPage(QWidget, ScanPageMixin):
             self._bad(_("Scan the tag of a device in this round."), code=code)
             return
         row = self.select_tag(scan.value)
+        if row is None:  # rounds overlap: last round's buyers collect while the next one is shown
+            _ok, other = self._call(lambda s: sales.round_waiting_for(s, scan.value))
+            if other is not None:
+                self.reload(keep=other)
+                row = self.select_tag(scan.value)
         if row is None:
             self._bad(_("{tag} is not in this round.", tag=scan.value), code=scan.value)
         elif row.status == ItemStatus.PAID:
@@ -416,5 +423,8 @@ class SalesPage(QWidget, ScanPageMixin):
         elif row.status == ItemStatus.ALLOCATED:
             self._bad(_("{tag} is not paid yet: register the payment (structured communication {ogm}) "
                         "before handing it over.", tag=row.tag, ogm=row.ogm), code=row.tag)
+        elif row.status in (ItemStatus.UNSOLD, ItemStatus.EXPIRED):  # nobody is to collect it
+            self._bad(_("{tag} cannot be handed over: it is “{status}” in this round.", tag=row.tag,
+                        status=sales.item_status_label(row.status)), code=row.tag)
         else:
             self._good(row.tag, f"{row.tag}: {sales.item_status_label(row.status)}")

@@ -16,7 +16,9 @@ burst is decided by what comes next:
 * a key after a longer pause, a non-printable key (Backspace, arrows, Escape),
   a terminator after too few characters, or simply silence (a timer of
   2 × `max_gap_ms`): typing. The held keys are replayed, in order, to the
-  object that was to receive them, before the key that decided it.
+  object that was to receive them, before the key that decided it. A key's
+  release that comes while keys are held is held with them, so it never
+  arrives before its press (a Space on a tick box would otherwise do nothing).
 
 Holding was chosen over letting the keys through and deleting them again:
 removing text afterwards works only for widgets we know (a QLineEdit, not a
@@ -169,14 +171,25 @@ class ScannerFilter(QObject):
     # -- seeing keys --------------------------------------------------------
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.KeyPress or self._replaying:
+        kind = event.type()
+        if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) or self._replaying:
             return False
         if isinstance(obj, QWidget):
             if event.spontaneous():
                 return False  # seen already with the window as receiver (or QTest typing)
         elif not isinstance(obj, QWindow):
             return False
+        if kind == QEvent.Type.KeyRelease:
+            return self._key_release(obj, event)
         return self._key_press(obj, event)
+
+    def _key_release(self, receiver: QObject, event: QKeyEvent) -> bool:
+        # While a press is held back, so are the releases after it: a quick Space on a tick box
+        # or a button was otherwise released before it was pressed, and nothing happened.
+        if not self._held:
+            return False
+        self._held.append(_HeldKey(receiver, QKeyEvent(event), ""))
+        return True
 
     def _key_press(self, receiver: QObject, event: QKeyEvent) -> bool:
         kind = self._kind(event)

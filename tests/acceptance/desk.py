@@ -15,7 +15,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 PERSON_GAP = 150
 SCANNER_GAP = 10
@@ -55,11 +55,17 @@ class Desk:
     @staticmethod
     def _window_manager() -> None:
         """What a window manager does and Qt's offscreen platform does not: when a pop-up (a
-        completer's list) closes, the window under it becomes active again."""
+        completer's list) or a dialog closes, the window under it becomes active again."""
         active, focus = QApplication.activeWindow(), QApplication.focusWidget()
         if active is not None and not active.isVisible() and focus is not None:
             focus.window().activateWindow()
             QApplication.processEvents()
+        elif active is None:
+            shown = [w for w in QApplication.topLevelWidgets()
+                     if isinstance(w, QMainWindow) and w.isVisible()]
+            if shown:
+                shown[-1].activateWindow()
+                QApplication.processEvents()
 
     # -- a person ---------------------------------------------------------------------
 
@@ -83,6 +89,7 @@ class Desk:
     def shortcut(self, sequence: str) -> None:
         """Ctrl+2, F5, Alt+U: through Qt's shortcut map, like a real key press."""
         combo = QKeySequence(sequence)[0]
+        self._window_manager()
         QTest.keyClick(self.focus(), combo.key(), combo.keyboardModifiers())
         self.settle()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -18,6 +19,12 @@ def screenshot(window, name: str) -> Path:
     path = SHOTS / f"{name}.png"
     window.grab().save(str(path))
     return path
+
+
+def keep(picture: Path, name: str) -> Path:
+    """A rendered page (a certificate as PNG) beside the screenshots, to look at after the run."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copyfile(picture, SHOTS / f"{name}.png"))
 
 
 def page(window) -> QWidget:

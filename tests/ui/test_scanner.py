@@ -11,9 +11,9 @@ from __future__ import annotations
 import wave
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtWidgets import QApplication, QCheckBox, QLineEdit, QVBoxLayout, QWidget
 
 from app.config import Settings
 from app.services.codes import format_tag
@@ -184,6 +184,21 @@ def test_tab_is_typing_when_the_desk_turned_it_off(qtbot, qapp, form):
         assert received == []
     finally:
         scanner.uninstall(qapp)
+
+
+def test_a_quick_space_on_a_tick_box_ticks_it(qtbot, qapp, scanner):
+    # The press is held back as a possible scan; its release, 50 ms later, must not overtake it.
+    box = QCheckBox("labels removed")
+    qtbot.addWidget(box)
+    box.show()
+    qtbot.waitExposed(box)
+    box.setFocus()
+    QApplication.sendEvent(box, key_event(" ", 10_000, key=Qt.Key.Key_Space))
+    release = QKeyEvent(QEvent.Type.KeyRelease, Qt.Key.Key_Space, Qt.KeyboardModifier.NoModifier, " ")
+    release.setTimestamp(10_050)
+    QApplication.sendEvent(box, release)
+    qtbot.waitUntil(box.isChecked)
+    assert not box.isDown()
 
 
 def test_qtest_key_clicks_in_form_tests_are_typing(qtbot, qapp, edit, scans):

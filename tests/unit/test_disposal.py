@@ -165,6 +165,14 @@ def test_weight_check_shows_the_difference_per_category(session, technician, bat
         2, Decimal("10.40"), Decimal("11.00"), Decimal("0.60"))
 
 
+def test_a_category_the_batch_does_not_hold_cannot_be_weighed(session, technician, batch):
+    disposal.add_device(session, technician, batch.id, awaiting(session, technician, "W3").tag)
+    with pytest.raises(disposal.NothingToWeigh) as err:
+        disposal.record_weighing(session, technician, batch.id, 1, "2.2")
+    assert batch.number in str(err.value) and "category 1" in str(err.value)
+    assert batch.weighings == []
+
+
 def close(session, manager, second_manager, batch):
     return disposal.close_batch(session, manager, batch.id, second_manager, language="en")
 
