@@ -55,7 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--out", metavar="FILE.pdf", help=_("write the labels to a PDF file"))
     out.add_argument("--zpl", metavar="FILE.zpl", help=_("write ZPL II for a Zebra printer to a file"))
     out.add_argument("--printer", metavar="HOST:PORT", help=_("send ZPL II to a Zebra printer (port 9100)"))
-    label.add_argument("--org", default="Provincie", help=_("organisation name on the label"))
+    label.add_argument("--org", default=None,
+                       help=_("organisation name on the label (default: the short name set in "
+                              "Settings → Organisation)"))
 
     sheet = sub.add_parser("command-sheet", help=_("print the sheet of scanner command barcodes"))
     sheet.add_argument("--out", metavar="FILE.pdf", required=True)
@@ -101,10 +103,11 @@ def _layout_names() -> list[str]:
 
 
 def _labels(session, args) -> int:
-    from .services import assets
+    from .services import assets, organisation
     from .services.documents import labels
 
-    data = [labels.LabelData.from_asset(assets.get_by_tag(session, tag), args.org) for tag in args.tags]
+    org = args.org or organisation.label_name(session)
+    data = [labels.LabelData.from_asset(assets.get_by_tag(session, tag), org) for tag in args.tags]
     if args.layout not in labels.LAYOUTS:
         print(_("Unknown layout {layout}; choose one of: {choices}.", layout=args.layout,
                 choices=", ".join(labels.LAYOUTS)), file=sys.stderr)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ..i18n import _
 from ..models import Party, StaffMember
-from ..services import sales
+from ..services import organisation, sales
 from ..services.documents.sale_catalogue import catalogue_xlsx, render_catalogue_pdf
 from ..services.permissions import SYSTEM
 from . import user_named
@@ -75,7 +75,7 @@ def _catalogue(session, args) -> int:
     rows = sales.item_rows(session, SYSTEM, round_.id)
     path = Path(args.out)
     data = (catalogue_xlsx(round_, rows) if path.suffix.lower() == ".xlsx"
-            else render_catalogue_pdf(round_, rows))
+            else render_catalogue_pdf(round_, rows, organisation=organisation.get(session)))
     path.write_bytes(data)
     print(_("{number} written to {path}.", number=round_.title, path=path))
     return 0

@@ -23,6 +23,7 @@ from .handover import (  # noqa: F401 (second life: requests, batches)
     BatchStatus, HandoverBatch, HandoverItem, HandoverRequest, RequestLine, RequestStatus)
 from .location import Location
 from .lot import IntakeLot
+from .organisation import Organisation
 from .party import Party
 from .sales import (  # noqa: F401 (staff resale: staff members, rounds, items, interest)
     ItemStatus, PaymentMethod, RoundStatus, SaleInterest, SaleItem, SaleRound, StaffMember)
@@ -33,6 +34,6 @@ __all__ = [
     "Document", "DocumentKind", "document_assets", "ChecklistResult", "CheckOutcome", "PartKind",
     "SanitisationMethod", "SanitisationOutcome", "SanitisationRecord", "SparePart",
     "VerificationResult", "CountFinding", "CountResolution", "StockCount", "StockCountLine",
-    "GENESIS_HASH", "Grade", "IntakeLot", "Location", "MediumKind", "Party", "PartyType",
-    "Role", "StorageMedium", "User", "UTCDateTime", "utcnow",
+    "GENESIS_HASH", "Grade", "IntakeLot", "Location", "MediumKind", "Organisation", "Party",
+    "PartyType", "Role", "StorageMedium", "User", "UTCDateTime", "utcnow",
 ]

@@ -76,13 +76,16 @@ AUDITED.update({_disposal.ProcessorCertification: "certification",
                 _disposal.DisposalBatch: "disposal_batch", _disposal.DisposalItem: "disposal_item",
                 _disposal.DisposalWeighing: "disposal_weighing",
                 _disposal.ProcessorCertificate: "processor_certificate"})
+from ..models import organisation as _organisation  # noqa: E402 (settings, issue 15)
 from ..models import sales as _sales  # noqa: E402 (staff resale, issue 6)
 
+AUDITED[_organisation.Organisation] = "organisation"
 AUDITED.update({_sales.StaffMember: "staff_member", _sales.SaleRound: "sale_round",
                 _sales.SaleItem: "sale_item", _sales.SaleInterest: "sale_interest"})
 # Bookkeeping columns that change with every write and say nothing by themselves.
 NOT_RECORDED = {"version", "updated_at", "updated_by_id", "created_at", "serial_normalised",
-                "pdf"}  # a document's bytes are recorded by their sha256
+                "pdf",  # a document's bytes are recorded by their sha256
+                "logo"}  # the organisation's logo too (logo_sha256)
 # Columns whose value must never be copied into the trail.
 SECRET = {"password_hash",
           # personal data (GDPR): the trail says that a name or address changed, never what it

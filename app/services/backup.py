@@ -35,6 +35,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from .. import clock
 from ..i18n import N_, _
+from ..timefmt import BRUSSELS
 from .errors import DomainError
 from .portable import (
     BATCH,
@@ -475,6 +476,17 @@ def run_scheduled(engine: Engine, settings, today: dt.date | None = None) -> Pat
     for old in daily[:-keep]:
         old.unlink(missing_ok=True)
     return target
+
+
+def backup_now(engine: Engine, settings) -> BackupResult:
+    """An extra backup, asked for in Settings → Backup, beside the daily ones in the same folder.
+
+    Its name carries the time, so it never replaces a daily backup and the daily clean-up
+    (which only counts `depot-YYYY-MM-DD.sqlite`) never removes it.
+    """
+    stamp = clock.now().astimezone(BRUSSELS).strftime("%Y-%m-%d-%H%M%S")
+    suffix = ".sqlite" if engine.dialect.name == "sqlite" else ".backup"
+    return backup(engine, scheduled_folder(settings) / f"depot-{stamp}{suffix}")
 
 
 def startup_backup(engine: Engine, settings) -> Path | None:

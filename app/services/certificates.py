@@ -26,7 +26,7 @@ from ..models import (
     utcnow,
 )
 from ..timefmt import local
-from . import sanitisation
+from . import organisation, sanitisation
 from .documents.issued import allocate_number, content_digest, get_document, store_document
 from .documents.sanitisation_certificate import (
     TITLE,
@@ -89,7 +89,8 @@ def issue_sanitisation_certificate(session: Session, actor, asset_ids: list[int]
         number = allocate_number(session, kind, today=local(now).date())
         content = _content(number, now, printed)
         pdf = render_sanitisation_certificate(number, printed, actor, language=lang, issued_at=now,
-                                              digest=content_digest(content))
+                                              digest=content_digest(content),
+                                              organisation=organisation.get(session))
         title = f"{translate(TITLE, lang)}: {', '.join(a.tag for a in assets)}"
         document = store_document(session, actor, kind, number, title, pdf, assets, language=lang,
                                   content=content)

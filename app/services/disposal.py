@@ -38,7 +38,7 @@ from ..models import (
     utcnow,
 )
 from ..timefmt import local
-from . import lifecycle, processors, sanitisation, sequences, weee
+from . import lifecycle, organisation, processors, sanitisation, sequences, weee
 from .assets import get_by_serial, get_by_tag
 from .codes import ScanKind, classify
 from .documents import issued
@@ -386,7 +386,8 @@ def close_batch(session: Session, actor, batch_id: int, countersigner: User | No
         content = certificate_content(batch, certification, devices, pickup)
         digest = issued.content_digest(content)
         pdf = render_eol_certificate(number, content, actor, countersigner, language=lang,
-                                     issued_at=now, digest=digest)
+                                     issued_at=now, digest=digest,
+                                     organisation=organisation.get(session))
         title = f"{translate(TITLE, lang)} {batch.number}"
         document = issued.store_document(session, actor, kind, number, title, pdf,
                                          [i.asset for i in batch.items], language=lang,

@@ -36,13 +36,12 @@ from ..models import (
     utcnow,
 )
 from ..timefmt import local
-from . import lifecycle
+from . import lifecycle, organisation
 from .codes import ScanKind, classify
 from .documents import issued
 from .errors import DomainError, NotFound, ValidationError
 from .uow import unit_of_work
 
-DEFAULT_ORGANISATION = "Provincie"
 DEFAULT_SITE = "Centraal ICT-magazijn"  # Settings.site_name's default
 
 
@@ -201,7 +200,7 @@ def _sanitisation_numbers(session: Session, asset_ids: list[int]) -> dict[int, s
 
 def certificate_content(number: str, issued_at: dt.datetime, batch: HandoverBatch,
                         assets: list[Asset], sanitisation: dict[int, str], issued_by: str,
-                        organisation: str, site: str | None = None) -> dict:
+                        giver: organisation.Identity, site: str | None = None) -> dict:
     """What the certificate covers; its digest goes into the QR code."""
     recipient = batch.recipient
     city_line = " ".join(x for x in (recipient.postcode, recipient.city) if x)
@@ -216,7 +215,7 @@ def certificate_content(number: str, issued_at: dt.datetime, batch: HandoverBatc
         "wording": "internal" if recipient.type == PartyType.SERVICE else "donation",
         "request": batch.request.number,
         "batch": batch.number,
-        "giver": {"name": organisation, "site": site or DEFAULT_SITE},
+        "giver": _giver(giver, site),
         "recipient": {"name": recipient.name, "type": recipient.type.value,
                       "enterprise_number": recipient.enterprise_number, "street": recipient.street,
                       "city_line": city_line or None, "contact": recipient.contact_name},
@@ -226,9 +225,16 @@ def certificate_content(number: str, issued_at: dt.datetime, batch: HandoverBatc
     }
 
 
+def _giver(identity: organisation.Identity, site: str | None) -> dict:
+    """The organisation as the certificate names it (only what is set)."""
+    giver = {"name": identity.name, "site": site or DEFAULT_SITE,
+             "enterprise_number": identity.enterprise_number, "street": identity.street,
+             "city_line": " ".join(x for x in (identity.postcode, identity.city) if x)}
+    return {key: value for key, value in giver.items() if value}
+
+
 def complete_handover(session: Session, actor, batch_id: int, labels_removed: bool,
-                      language: str | None = None, organisation: str | None = None,
-                      site: str | None = None) -> Document:
+                      language: str | None = None, site: str | None = None) -> Document:
     """Transfer every device of the batch and issue its certificate: all of it, or nothing."""
     from .documents.handover_certificate import TITLES, render_handover_certificate
 
@@ -251,12 +257,12 @@ def complete_handover(session: Session, actor, batch_id: int, labels_removed: bo
         now = utcnow()
         kind = DocumentKind.HANDOVER_CERTIFICATE
         number = issued.allocate_number(session, kind, today=local(now).date())
+        giver = organisation.get(session)
         content = certificate_content(number, now, batch, assets,
                                       _sanitisation_numbers(session, [a.id for a in assets]),
-                                      actor.display_name, organisation or DEFAULT_ORGANISATION,
-                                      site)
+                                      actor.display_name, giver, site)
         digest = issued.content_digest(content)
-        pdf = render_handover_certificate(content, digest, lang)
+        pdf = render_handover_certificate(content, digest, lang, organisation=giver)
         title = f"{translate(TITLES[content['wording']], lang)}: {batch.recipient.name}"
         document = issued.store_document(session, actor, kind, number, title, pdf, assets,
                                          language=lang, content=content)

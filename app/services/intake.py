@@ -32,7 +32,7 @@ from ..models import (
     User,
     utcnow,
 )
-from . import assets, catalogue, lifecycle, sequences
+from . import assets, catalogue, lifecycle, organisation, sequences
 from .assets import MediumSpec
 from .codes import MAX_SERIAL_LENGTH, Command, ScanKind, classify, normalise_serial, strip_control
 from .documents.issued import allocate_number, store_document
@@ -274,7 +274,8 @@ def close_lot(session: Session, actor, lot_id: int, language: str | None = None)
         lot.closed_by_id = actor.id
         receiver = session.get(User, lot.received_by_id)
         number = allocate_number(session, DocumentKind.INTAKE_RECEIPT)
-        pdf = render_intake_receipt(number, lot, devices, receiver, language=language)
+        pdf = render_intake_receipt(number, lot, devices, receiver, language=language,
+                                    organisation=organisation.get(session))
         document = store_document(session, actor, DocumentKind.INTAKE_RECEIPT, number, lot.number,
                                   pdf, devices, lot_id=lot.id, language=language)
     return document

@@ -75,6 +75,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "audit.verify": frozenset({M, AU, AD}),
     # administration
     "user.manage": frozenset({AD}),
+    "organisation.manage": frozenset({AD}),  # the identity every document carries
     "account.password": frozenset({T, M, AU, AD}),  # one's own password, the current one asked first
     "demo.fill": frozenset({AD}),
 }

@@ -41,7 +41,7 @@ from ..models import (
     utcnow,
 )
 from ..timefmt import local
-from . import auth, lifecycle, ogm, pricing, sale_lottery, sanitisation
+from . import auth, lifecycle, ogm, organisation, pricing, sale_lottery, sanitisation
 from .codes import parse_tag
 from .documents import issued
 from .errors import DomainError, NotFound, ValidationError
@@ -538,7 +538,8 @@ def _issue_allocation_report(session: Session, actor, round_: SaleRound, result:
                             "winner": ln.winner.party.name if ln.winner else None}
                            for ln in lines]}
     pdf = render_allocation_report(number, round_, lines, actor, language=lang, issued_at=now,
-                                   digest=issued.content_digest(content))
+                                   digest=issued.content_digest(content),
+                                   organisation=organisation.get(session))
     from ..i18n import translate
 
     return issued.store_document(session, actor, DocumentKind.REPORT, number,
@@ -563,7 +564,8 @@ def _issue_receipt(session: Session, actor, item: SaleItem, language: str | None
                             "model": f"{a.manufacturer} {a.model}", "serial": a.serial,
                             "grade": a.grade.value if a.grade else None, "price": str(item.price)}]}
     pdf = render_sale_receipt(number, item, actor, language=lang, issued_at=now,
-                              digest=issued.content_digest(content))
+                              digest=issued.content_digest(content),
+                              organisation=organisation.get(session))
     return issued.store_document(session, actor, DocumentKind.SALE_RECEIPT, number,
                                  f"{translate(TITLE, lang)}: {a.tag}", pdf, [a], language=lang,
                                  content=content)

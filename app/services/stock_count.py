@@ -41,7 +41,7 @@ from ..models import (
     utcnow,
 )
 from ..timefmt import format_local, local
-from . import lifecycle, moves
+from . import lifecycle, moves, organisation
 from .codes import ScanKind, classify
 from .documents.count_report import (
     FINDING_NAMES,
@@ -338,15 +338,14 @@ def _report(session: Session, count: StockCount, manager: str | None) -> CountRe
                        replaces=earlier.number if earlier else None)
 
 
-def _issue_report(session: Session, actor, count: StockCount, language: str | None,
-                  organisation: str | None) -> Document:
+def _issue_report(session: Session, actor, count: StockCount, language: str | None) -> Document:
     lang = language or current_language()
     manager = actor.display_name if getattr(actor, "role", None) == Role.MANAGER else None
     report = _report(session, count, manager)
     now = utcnow()
     number = allocate_number(session, DocumentKind.REPORT, today=local(now).date())
-    kwargs = {"organisation": organisation} if organisation else {}
-    pdf = render_count_report(number, report, language=lang, issued_at=now, **kwargs)
+    pdf = render_count_report(number, report, language=lang, issued_at=now,
+                              organisation=organisation.get(session))
     devices = {line.asset.id: line.asset for line in count.lines if line.asset is not None}
     title = f"{translate(TITLE, lang)}: {count.location.code}"
     document = store_document(session, actor, DocumentKind.REPORT, number, title, pdf,
@@ -355,8 +354,7 @@ def _issue_report(session: Session, actor, count: StockCount, language: str | No
     return document
 
 
-def close_count(session: Session, actor, count_id: int, language: str | None = None,
-                organisation: str | None = None) -> Document:
+def close_count(session: Session, actor, count_id: int, language: str | None = None) -> Document:
     """Service: reconcile the count with the records (missing lines) and issue its report."""
     with unit_of_work(session, actor, "close_count", permission="count.manage"):
         count = _locked_count(session, count_id)
@@ -374,13 +372,12 @@ def close_count(session: Session, actor, count_id: int, language: str | None = N
         count.closed_by_id = actor.id
         session.flush()
         session.expire(count, ["lines"])
-        document = _issue_report(session, actor, count, language, organisation)
+        document = _issue_report(session, actor, count, language)
     return document
 
 
 def resolve_line(session: Session, actor, line_id: int, resolution: CountResolution | str,
-                 reason: str | None = None, language: str | None = None,
-                 organisation: str | None = None) -> Resolved:
+                 reason: str | None = None, language: str | None = None) -> Resolved:
     """Service (managers): resolve one line of a closed count; the last one issues the final report."""
     resolution = CountResolution(resolution)
     reason = " ".join((reason or "").split()) or None
@@ -426,7 +423,7 @@ def resolve_line(session: Session, actor, line_id: int, resolution: CountResolut
                      if needs_resolution(other.finding, other.resolution)]
         if not remaining:
             session.expire(count, ["lines"])
-            final = _issue_report(session, actor, count, language, organisation)
+            final = _issue_report(session, actor, count, language)
         resolved = Resolved(_report_line(session, line), final)
     return resolved
 

@@ -48,7 +48,7 @@ from .disposal_dialogs import (
 from .disposal_models import BatchesModel, ItemsModel, RowsModel, WaitingModel, WeightsModel
 from .feedback import ScanBar, ScanFeedback
 from .page_frame import PageFrame
-from .printing import LabelPrinter, PrintSettings
+from .printing import LabelPrinter
 from .service_call import ScanPageMixin
 from .widgets import ErrorLabel, give_key, name_widget
 
@@ -97,7 +97,7 @@ class DisposalPage(ScanPageMixin, QWidget):
         super().__init__()
         self.database, self.user = database, user
         self.settings = settings or Settings.load()
-        self.printer = printer or LabelPrinter(PrintSettings.from_settings(self.settings))
+        self.printer = printer or LabelPrinter.for_desk(self.settings)
         self.batch_id: int | None = None
         self.summary: views.BatchSummary | None = None
         self.dialog = None

@@ -192,7 +192,7 @@ class DeskTab(QWidget):
         settings = self.page.settings
         ok, document = self.page._call(lambda s: handovers.complete_handover(
             s, self.page.user, batch_id, labels, language=current_language(),
-            organisation=settings.extra.get("organisation"), site=settings.site_name))
+            site=settings.site_name))
         if not ok:
             return
         self.certificate = (document.number, document.pdf)

@@ -38,7 +38,7 @@ from .handover_desk import DeskTab
 from .handover_recipients import RecipientsTab
 from .handover_table import RowsModel, selected_row, table_view
 from .page_frame import PageFrame
-from .printing import LabelPrinter, PrintSettings
+from .printing import LabelPrinter
 from .service_call import ScanPageMixin
 from .widgets import name_widget
 
@@ -74,7 +74,7 @@ class HandoversPage(ScanPageMixin, QWidget):
         super().__init__()
         self.database, self.user = database, user
         self.settings = settings or Settings.load()
-        self.printer = printer or LabelPrinter(PrintSettings.from_settings(self.settings))
+        self.printer = printer or LabelPrinter.for_desk(self.settings)
         self.manager = allowed(user, "handover.reserve")
         self.feedback = ScanFeedback(self, muted=bool(self.settings.extra.get("sound_muted")))
         self.scan_bar = ScanBar(self.feedback)

@@ -31,7 +31,7 @@ from ..config import Settings
 from ..db import Database
 from ..i18n import _, n_, translate
 from ..models import Asset, IntakeLot, User
-from ..services import intake, parties
+from ..services import intake, organisation, parties
 from ..services.codes import Command
 from ..services.documents.intake_receipt import category_name
 from ..services.errors import DomainError
@@ -39,7 +39,7 @@ from .device_form import DeviceFormWidget
 from .feedback import ScanBar, ScanFeedback
 from .lot_table import LotTableModel
 from .page_frame import PageFrame
-from .printing import LabelPrinter, PrintSettings
+from .printing import LabelPrinter
 from .service_call import ScanPageMixin
 from .widgets import give_key, name_widget
 
@@ -57,7 +57,7 @@ class IntakePage(ScanPageMixin, QWidget):
         self.database = database
         self.user = user
         self.settings = settings or Settings.load()
-        self.printer = printer or LabelPrinter(PrintSettings.from_settings(self.settings))
+        self.printer = printer or LabelPrinter.for_desk(self.settings)
         self.lot: IntakeLot | None = None
         self.last_label_tag: str | None = None
         self.last_message = ""
@@ -304,7 +304,9 @@ class IntakePage(ScanPageMixin, QWidget):
         from ..services.documents.labels import LabelData
 
         self.last_label_tag = asset.tag
-        org = self.settings.extra.get("organisation_short", "Provincie")
+        ok, org = self._call(organisation.label_name)
+        if not ok:
+            return self.last_message
         try:
             return self.printer.print_labels([LabelData.from_asset(asset, org)])
         except DomainError as err:
@@ -349,10 +351,11 @@ class IntakePage(ScanPageMixin, QWidget):
 
         if self.lot is None:
             return None
-        org = self.settings.extra.get("organisation_short", "Provincie")
-        ok, devices = self._call(lambda s: intake.lot_assets(s, self.lot.id))
-        if not ok or not devices:
+        lot_id = self.lot.id
+        ok, found = self._call(lambda s: (organisation.label_name(s), intake.lot_assets(s, lot_id)))
+        if not ok or not found[1]:
             return None
+        org, devices = found
         return self.printer.labels_pdf([LabelData.from_asset(a, org) for a in devices])
 
     def preview_lot_labels(self) -> None:
@@ -388,7 +391,7 @@ class IntakePage(ScanPageMixin, QWidget):
         if not ok:
             return
         try:
-            where = self.printer.print_document(document.pdf, document.number)
+            where = self.printer.print_document(document.pdf, document.number, "receipts")
         except DomainError as err:
             where = str(err)
         self.changed.emit("lot")

@@ -50,7 +50,7 @@ from ..config import Settings
 from ..db import Database
 from ..i18n import N_, _
 from ..models import CountFinding, CountResolution, Location, User
-from ..services import locations, moves, stock_count
+from ..services import locations, moves, organisation, stock_count
 from ..services.codes import Command, ScanKind, classify
 from ..services.documents.count_report import FINDING_NAMES, RESOLUTION_NAMES, ReportLine
 from ..services.errors import DomainError
@@ -59,7 +59,7 @@ from ..services.permissions import allowed
 from ..timefmt import format_local
 from .feedback import COLOURS, ScanBar, ScanFeedback
 from .page_frame import PageFrame
-from .printing import LabelPrinter, PrintSettings
+from .printing import LabelPrinter
 from .service_call import ScanPageMixin
 from .style import ERROR
 from .table_model import RowsTableModel
@@ -330,7 +330,7 @@ class LocationsPage(ScanPageMixin, QWidget):
         self.database = database
         self.user = user
         self.settings = settings or Settings.load()
-        self.printer = printer or LabelPrinter(PrintSettings.from_settings(self.settings))
+        self.printer = printer or LabelPrinter.for_desk(self.settings)
         self.last_message = ""
         self.target: LocationRow | None = None  # where scan-to-move puts devices
         self.count_location: LocationRow | None = None  # what the count tab will count
@@ -531,9 +531,6 @@ class LocationsPage(ScanPageMixin, QWidget):
         dialog.open()
         return dialog
 
-    def _org(self) -> str:
-        return self.settings.extra.get("organisation_short", "Provincie")
-
     def _tab_changed(self, _index: int) -> None:
         self._entry().setFocus()
 
@@ -621,7 +618,7 @@ class LocationsPage(ScanPageMixin, QWidget):
 
         def labels(session):
             found = [session.get(Location, i) for i in ids]
-            return locations.location_labels(found, layout_key, self._org())
+            return locations.location_labels(found, layout_key, organisation.label_name(session))
 
         ok, data = self._call(labels)
         if not ok:
@@ -954,8 +951,7 @@ class LocationsPage(ScanPageMixin, QWidget):
                               "scanned are listed as missing, and the report is issued.",
                               code=view.location_code)):
             return
-        ok, document = self._call(lambda s: stock_count.close_count(s, self.user, view.count_id,
-                                                                    organisation=self._org()))
+        ok, document = self._call(lambda s: stock_count.close_count(s, self.user, view.count_id))
         if not ok:
             return
         self._reload_count()
@@ -988,7 +984,7 @@ class LocationsPage(ScanPageMixin, QWidget):
         def submit(reason: str | None):
             with self.database.session() as session:
                 return stock_count.resolve_line(session, self.user, line.line_id, resolution,
-                                                reason, organisation=self._org())
+                                                reason)
 
         if resolution in stock_count.REASON_REQUIRED:
             code = self.count.location_code if self.count else ""

@@ -698,7 +698,7 @@ class RefurbishmentPage(ScanPageMixin, QWidget):
             self._bad(_("Scan a device first."))
             return
         from ..services import certificates
-        from .printing import LabelPrinter, PrintSettings
+        from .printing import LabelPrinter
 
         view = self.view
         ok, document = self._call(
@@ -706,7 +706,7 @@ class RefurbishmentPage(ScanPageMixin, QWidget):
             code=view.tag)
         if not ok:
             return
-        where = LabelPrinter(PrintSettings.from_settings(self.settings)).print_document(
+        where = LabelPrinter.for_desk(self.settings).print_document(
             document.pdf, document.number)
         self._good(view.tag, _("Certificate {number}: {where}", number=document.number, where=where))
 

@@ -38,7 +38,7 @@ from ..db import Database
 from ..formats import money as euros
 from ..i18n import N_, _
 from ..models import ItemStatus, RoundStatus, User
-from ..services import sales, staff
+from ..services import organisation, sales, staff
 from ..services.codes import ScanKind, classify
 from ..services.documents.intake_receipt import category_name
 from ..services.documents.sale_catalogue import catalogue_xlsx, render_catalogue_pdf
@@ -46,7 +46,7 @@ from ..services.errors import DomainError
 from ..services.permissions import allowed, refusal
 from .feedback import ScanBar, ScanFeedback
 from .page_frame import PageFrame
-from .printing import LabelPrinter, PrintSettings, save_pdf
+from .printing import LabelPrinter, save_pdf
 from .sales_dialogs import InterestDialog, NewRoundDialog, OverrideDialog, PaymentDialog
 from .service_call import ScanPageMixin
 from .table_model import RowsTableModel
@@ -95,7 +95,7 @@ class SalesPage(QWidget, ScanPageMixin):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database, self.user, self.settings = database, user, settings
-        self.printer = LabelPrinter(PrintSettings.from_settings(settings))
+        self.printer = LabelPrinter.for_desk(settings)
         self.feedback = ScanFeedback(self, muted=bool(settings.extra.get("sound_muted")))
         self.scan_bar = ScanBar(self.feedback)
         # Asked before a handover; tests replace it (a real desk gets the question box).
@@ -354,7 +354,7 @@ class SalesPage(QWidget, ScanPageMixin):
         ok, pdf = self._call(lambda s: s.get(sales.Document, sales.hand_over(
             s, self.user, row.tag, labels_removed=True).receipt_document_id).pdf, code=row.tag)
         if ok:
-            where = self.printer.print_document(pdf, f"sales-receipt-{row.tag}")
+            where = self.printer.print_document(pdf, f"sales-receipt-{row.tag}", "receipts")
             self._after(row.tag, _("{tag} sold; sales receipt: {where}", tag=row.tag, where=where))
 
     def expire(self) -> None:
@@ -379,7 +379,8 @@ class SalesPage(QWidget, ScanPageMixin):
         def make(s):
             r = sales.get_round(s, rid)
             rows = sales.item_rows(s, self.user, rid)
-            return r.title, (catalogue_xlsx(r, rows) if kind == "xlsx" else render_catalogue_pdf(r, rows))
+            return r.title, (catalogue_xlsx(r, rows) if kind == "xlsx"
+                             else render_catalogue_pdf(r, rows, organisation=organisation.get(s)))
 
         ok, made = self._call(make)
         if not ok:

@@ -1,10 +1,12 @@
-"""The settings page: this desk's language and idle lock, directory sign-in, and (for administrators) users.
+"""The settings page: language and password for everybody; the rest for administrators, in tabs.
 
-Everybody sets their language and changes their own password here.
-Administrators also set the idle-lock minutes of the desk, the optional
-directory (Active Directory / LDAP) sign-in, and manage users (section in
-`users_admin.py`). Desk settings are kept in this desk's settings file; users
-are in the database, shared by every desk.
+Everybody sets their language and changes their own password here, and sees
+nothing else. Administrators get one tab per subject: users (`users_admin.py`);
+this desk (idle lock, directory sign-in); printing and labels
+(`settings_printing.py`); scanner and sound (`settings_scanner.py`); backup
+(`settings_backup.py`); the organisation on every document
+(`organisation_section.py`). Desk settings are kept in this desk's settings
+file; users and the organisation are in the database, shared by every desk.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -191,47 +194,84 @@ class SettingsPage(QWidget):
         super().__init__(parent)
         self.database, self.user, self.settings = database, user, settings
         self.desk = DeskSection(user, settings)
+        self.desk.setFixedWidth(SECTION_WIDTH)
         self.password_button = QPushButton(_("Change password…"))
         name_widget(self.password_button, "settingsPasswordButton", _("Change password…"))
         self.password_button.clicked.connect(self.open_password_dialog)
+        self.users = self.tabs = self.printing = self.scanner = self.backup = None
+        self.organisation = self.directory_dialog = None
 
-        bottom = QHBoxLayout()
-        bottom.setSpacing(16)
-        self.desk.setFixedWidth(SECTION_WIDTH)
-        bottom.addWidget(self.desk)
-        self.users = None
-        self.directory_dialog = None
-        if allowed(user, "user.manage"):
-            from .users_admin import UsersSection
+        self.frame = PageFrame(self, _("Settings"), settings=settings)
+        if not allowed(user, "user.manage"):
+            row = QHBoxLayout()
+            row.setSpacing(16)
+            row.addWidget(self.desk)
+            own = QVBoxLayout()
+            own.addWidget(self.password_button)
+            own.addStretch(1)
+            row.addLayout(own)
+            row.addStretch(1)
+            self.frame.add(row)
+            self.frame.body.addStretch(1)
+            return
 
-            box = QGroupBox(_("Directory sign-in"))
-            name_widget(box, "directorySection", _("Directory sign-in"))
-            box.setFixedWidth(SECTION_WIDTH)
-            self.directory_label = QLabel()
-            self.directory_label.setObjectName("directoryState")
-            self.directory_label.setWordWrap(True)
-            self.directory_button = QPushButton(_("Directory settings…"))
-            name_widget(self.directory_button, "directoryButton", _("Directory settings…"))
-            self.directory_button.clicked.connect(self.open_directory_dialog)
-            inner = QVBoxLayout(box)
-            inner.addWidget(self.directory_label)
-            inner.addStretch(1)
-            inner.addWidget(self.directory_button)
-            bottom.addWidget(box)
-            self._show_directory_state()
-            self.users = UsersSection(database, user)
+        from .organisation_section import OrganisationSection
+        from .settings_backup import BackupSection
+        from .settings_printing import PrintingSection
+        from .settings_scanner import ScannerSection
+        from .users_admin import UsersSection
+
+        self.tabs = QTabWidget()
+        name_widget(self.tabs, "settingsTabs", _("Settings"))
+        self.tabs.setUsesScrollButtons(True)
+        self.users = UsersSection(database, user)
+        self.printing = PrintingSection(database, settings)
+        self.scanner = ScannerSection(settings)
+        self.backup = BackupSection(database, settings)
+        self.tabs.addTab(self.users, _("Users"))
+        self.tabs.addTab(self._desk_tab(), _("This desk"))
+        self.tabs.addTab(self.printing, _("Printing and labels"))
+        self.tabs.addTab(self.scanner, _("Scanner and sound"))
+        self.tabs.addTab(self.backup, _("Backup"))
+        if allowed(user, "organisation.manage"):
+            self.organisation = OrganisationSection(database, user)
+            self.tabs.addTab(self.organisation, _("Organisation"))
+        self.frame.add(self.tabs, 1)
+
+    def _desk_tab(self) -> QWidget:
+        box = QGroupBox(_("Directory sign-in"))
+        name_widget(box, "directorySection", _("Directory sign-in"))
+        box.setFixedWidth(SECTION_WIDTH)
+        self.directory_label = QLabel()
+        self.directory_label.setObjectName("directoryState")
+        self.directory_label.setWordWrap(True)
+        self.directory_button = QPushButton(_("Directory settings…"))
+        name_widget(self.directory_button, "directoryButton", _("Directory settings…"))
+        self.directory_button.clicked.connect(self.open_directory_dialog)
+        inner = QVBoxLayout(box)
+        inner.addWidget(self.directory_label)
+        inner.addStretch(1)
+        inner.addWidget(self.directory_button)
+        self._show_directory_state()
+        tab = QWidget()
+        row = QHBoxLayout()
+        row.setSpacing(16)
+        row.addWidget(self.desk)
+        row.addWidget(box)
         own = QVBoxLayout()
         own.addWidget(self.password_button)
         own.addStretch(1)
-        bottom.addLayout(own)
-        bottom.addStretch(1)
+        row.addLayout(own)
+        row.addStretch(1)
+        column = QVBoxLayout(tab)
+        column.addLayout(row)
+        column.addStretch(1)
+        return tab
 
-        self.frame = PageFrame(self, _("Settings"), settings=settings)
-        if self.users is not None:
-            self.frame.add(self.users, 1)
-        self.frame.add(bottom)
-        if self.users is None:
-            self.frame.body.addStretch(1)
+    def show_tab(self, section: QWidget) -> None:
+        """Bring a tab to the front (the one a message about a missing printer points to)."""
+        if self.tabs is not None:
+            self.tabs.setCurrentWidget(section)
 
     def _show_directory_state(self) -> None:
         config = DirectoryConfig.from_settings(self.settings)

@@ -92,10 +92,11 @@ def test_reference_data_and_users_are_recorded_without_password_hashes(session, 
 
 # Written through their services, and found in the trail, by the workflow's own test:
 # test_sales.py::test_every_sales_model_is_recorded_in_the_audit_trail and
-# test_disposal.py::test_every_disposal_record_is_in_the_audit_trail.
+# test_disposal.py::test_every_disposal_record_is_in_the_audit_trail and
+# test_organisation.py::test_a_change_is_in_the_audit_trail_with_the_logo_as_its_digest.
 COVERED_BY_THEIR_OWN_TESTS = {"staff_member", "sale_round", "sale_item", "sale_interest",
                               "certification", "disposal_batch", "disposal_item", "disposal_weighing",
-                              "processor_certificate"}
+                              "processor_certificate", "organisation"}
 
 
 def test_every_audited_model_has_a_write_path_that_is_recorded(session, admin, technician, manager,

@@ -302,6 +302,8 @@ WORKFLOWS: dict[str, Case] = {
         w.session, a, "Jan Peeters", "P" + w.serial(), "jan.peeters@provincie.be")),
     "staff.read": Case(lambda w, a: _svc("staff").find_staff(w.session, a)),
     "privacy.purge": Case(lambda w, a: _svc("privacy").purge(w.session, a, 730)),
+    "organisation.manage": Case(lambda w, a: _svc("organisation").save(
+        w.session, a, name="Provincie Antwerpen", enterprise_number="0207.725.104")),
 }
 
 CASES: dict[str, Case] = {**CORE, **WORKFLOWS}

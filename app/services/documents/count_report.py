@@ -23,7 +23,8 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyl
 from ...i18n import N_, current_language, translate
 from ...models import CountFinding, CountResolution, utcnow
 from ...timefmt import format_local
-from .a4 import WIDTH, build_a4
+from ..organisation import Identity
+from .a4 import WIDTH, build_a4, letterhead
 from .a4 import qr_drawing as _qr
 from .issued import qr_payload
 
@@ -116,8 +117,9 @@ def sorted_lines(lines) -> list:
 
 
 def render_count_report(number: str, report: CountReport, language: str | None = None,
-                        organisation: str = "Provincie", issued_at: dt.datetime | None = None) -> bytes:
+                        organisation: Identity | None = None, issued_at: dt.datetime | None = None) -> bytes:
     lang = language or current_language()
+    org = organisation or Identity()
 
     def plain(text: str, **params) -> str:
         return translate(text, lang, **params)
@@ -243,7 +245,7 @@ def render_count_report(number: str, report: CountReport, language: str | None =
                                     ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
 
     story = [
-        Paragraph(f"{escape(organisation)} — {t(N_('Central ICT warehouse'))}", small),
+        letterhead(org, lang),
         Paragraph(t(TITLE), title),
         Spacer(1, 3 * mm), head, Spacer(1, 4 * mm),
         tally_table, Spacer(1, 4 * mm),
@@ -254,6 +256,6 @@ def render_count_report(number: str, report: CountReport, language: str | None =
         KeepTogether([Paragraph(t(N_("Signatures")), heading), Spacer(1, 2 * mm), signatures]),
     ]
 
-    return build_a4(story, title=f"{plain(TITLE)} {number}", author=organisation,
-                    footer_left=f"{plain(TITLE)} {number} · {report.location_code} · {organisation}",
+    return build_a4(story, title=f"{plain(TITLE)} {number}", author=org.name,
+                    footer_left=f"{plain(TITLE)} {number} · {report.location_code} · {org.short}",
                     page_label=lambda n: plain(N_("page {page}"), page=n))

@@ -24,7 +24,8 @@ from ...i18n import N_, current_language
 from ...models import User, utcnow
 from ...timefmt import format_local
 from .. import weee
-from .a4 import WIDTH, DocumentPage, build_a4, qr_drawing
+from ..organisation import Identity
+from .a4 import WIDTH, DocumentPage, build_a4, letterhead, qr_drawing
 from .intake_receipt import category_name
 from .issued import qr_payload
 
@@ -54,17 +55,18 @@ class _Page(DocumentPage):
 
 
 def render_eol_certificate(number: str, content: dict, issued_by: User, countersigner: User | None,
-                           language: str | None = None, organisation: str = "Provincie",
+                           language: str | None = None, organisation: Identity | None = None,
                            issued_at: dt.datetime | None = None, digest: str | None = None) -> bytes:
     page = _Page(language or current_language())
     t = page.t
+    org = organisation or Identity()
     moment = issued_at or utcnow()
     devices = content["devices"]
     story = [
-        Paragraph(f"{escape(organisation)} — {t(N_('Central ICT warehouse'))}", page.small),
+        letterhead(org, page.language),
         Paragraph(t(TITLE), page.title),
         Spacer(1, 2 * mm),
-        _head(page, number, content, moment, organisation, issued_by, len(devices), digest),
+        _head(page, number, content, moment, org.name, issued_by, len(devices), digest),
         Spacer(1, 3 * mm),
         Paragraph(t(N_("The devices below left the central ICT warehouse at the end of their life and "
                        "were handed to the processor named here for treatment as waste electrical "
@@ -87,8 +89,8 @@ def render_eol_certificate(number: str, content: dict, issued_by: User, counters
         KeepTogether([Paragraph(t(N_("Signatures")), page.heading), Spacer(1, 1 * mm),
                       _signatures(page, content, issued_by, countersigner)]),
     ]
-    return build_a4(story, title=f"{page.plain(TITLE)} {number}", author=organisation,
-                    footer_left=f"{page.plain(TITLE)} {number} · {content['batch']} · {organisation}",
+    return build_a4(story, title=f"{page.plain(TITLE)} {number}", author=org.name,
+                    footer_left=f"{page.plain(TITLE)} {number} · {content['batch']} · {org.short}",
                     page_label=lambda n: page.plain(N_("page {page}"), page=n))
 
 

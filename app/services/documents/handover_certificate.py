@@ -25,7 +25,8 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyl
 
 from ...i18n import N_, current_language
 from ...timefmt import format_local
-from .a4 import WIDTH, DocumentPage, build_a4, qr_drawing
+from ..organisation import Identity
+from .a4 import WIDTH, DocumentPage, build_a4, letterhead, qr_drawing
 from .intake_receipt import category_name
 from .issued import qr_payload
 
@@ -75,17 +76,19 @@ class _Page(DocumentPage):
                                    spaceAfter=3, leftIndent=10, firstLineIndent=-10)
 
 
-def render_handover_certificate(content: dict, digest: str, language: str | None = None) -> bytes:
-    """The certificate for `content` (see `services.handovers.certificate_content`)."""
+def render_handover_certificate(content: dict, digest: str, language: str | None = None,
+                                organisation: Identity | None = None) -> bytes:
+    """The certificate for `content` (see `services.handovers.certificate_content`); the
+    letterhead shows `organisation` (the giver in `content` names the same organisation)."""
     page = _Page(language or current_language())
     t = page.t
     wording = content["wording"]
     title = page.plain(TITLES[wording])
     number = content["number"]
-    organisation = content["giver"]["name"]
+    org = organisation or Identity(name=content["giver"]["name"])
     terms = [Paragraph(f"{i}. {t(term)}", page.term) for i, term in enumerate(TERMS[wording], 1)]
     story = [
-        Paragraph(f"{escape(organisation)} — {t(N_('Central ICT warehouse'))}", page.small),
+        letterhead(org, page.language),
         Paragraph(escape(title), page.title),
         Spacer(1, 3 * mm),
         _head(page, content, digest),
@@ -103,8 +106,8 @@ def render_handover_certificate(content: dict, digest: str, language: str | None
         KeepTogether([Paragraph(t(N_("Signatures")), page.heading), Spacer(1, 2 * mm),
                       _signatures(page, content)]),
     ]
-    return build_a4(story, title=f"{title} {number}", author=organisation,
-                    footer_left=f"{title} {number} · {organisation}",
+    return build_a4(story, title=f"{title} {number}", author=org.name,
+                    footer_left=f"{title} {number} · {org.short}",
                     page_label=lambda n: page.plain(N_("page {page}"), page=n))
 
 

@@ -29,6 +29,8 @@ from reportlab.platypus import (
 from ...i18n import N_, current_language, translate
 from ...models import Asset, IntakeLot, User
 from ...timefmt import format_local
+from ..organisation import Identity
+from .a4 import letterhead
 from .a4 import qr_drawing as _qr
 from .issued import qr_payload
 
@@ -44,8 +46,9 @@ def category_name(category, language: str | None = None) -> str:
 
 
 def render_intake_receipt(number: str, lot: IntakeLot, devices: list[Asset], received_by: User,
-                          language: str | None = None, organisation: str = "Provincie") -> bytes:
+                          language: str | None = None, organisation: Identity | None = None) -> bytes:
     lang = language or current_language()
+    org = organisation or Identity()
 
     def t(text: str, **params) -> str:
         return escape(translate(text, lang, **params))
@@ -58,7 +61,7 @@ def render_intake_receipt(number: str, lot: IntakeLot, devices: list[Asset], rec
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
                             topMargin=16 * mm, bottomMargin=18 * mm,
                             title=f"{translate(N_('Intake receipt'), lang)} {number}",
-                            author=organisation)
+                            author=org.name)
     origin = lot.origin_service.name if lot.origin_service else ""
     head = [
         [Paragraph(t(N_("Receipt number")), small), Paragraph(f"<b>{escape(number)}</b>", body)],
@@ -105,7 +108,7 @@ def render_intake_receipt(number: str, lot: IntakeLot, devices: list[Asset], rec
                          signature(N_("Received by"), received_by.display_name)]],
                        colWidths=[87 * mm, 87 * mm])
     story = [
-        Paragraph(f"{escape(organisation)} — {t(N_('Central ICT warehouse'))}", small),
+        letterhead(org, lang),
         Paragraph(t(N_("Intake receipt")), title),
         Spacer(1, 3 * mm), top, Spacer(1, 5 * mm),
         Paragraph(t(N_("The warehouse received the following {n} devices:"), n=len(devices)), body),

@@ -33,8 +33,8 @@ from ...i18n import N_, _
 from ...paths import RESOURCES
 from ...timefmt import local
 from ..errors import DomainError
+from ..organisation import DEFAULT_NAME as DEFAULT_ORG  # what a label says until one is set
 
-DEFAULT_ORG = "Provincie"
 LAYOUTS_FILE = RESOURCES / "labels" / "layouts.json"
 ZPL_PORT = 9100
 

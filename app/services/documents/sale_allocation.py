@@ -17,7 +17,8 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 from ...i18n import N_, current_language
 from ...models import SaleItem, SaleRound, StaffMember, User, utcnow
 from ...timefmt import format_local
-from .a4 import WIDTH, build_a4, qr_drawing
+from ..organisation import Identity
+from .a4 import WIDTH, build_a4, letterhead, qr_drawing
 from .issued import qr_payload
 from .sale_common import SalePage, esc, euros, fields_table, grid
 
@@ -47,12 +48,13 @@ def who(member: StaffMember) -> str:
 
 def render_allocation_report(number: str, round_: SaleRound, lines: list[AllocationLine],
                              issued_by: User, language: str | None = None,
-                             organisation: str = "Provincie", issued_at: dt.datetime | None = None,
+                             organisation: Identity | None = None, issued_at: dt.datetime | None = None,
                              digest: str | None = None) -> bytes:
     from ..sales import describe_limits, limits_of
 
     page = SalePage(language or current_language())
     t, p = page.t, page.p
+    org = organisation or Identity()
     people = {m.id for ln in lines for m in ln.candidates}
     fields = [
         (N_("Report number"), f"<b>{esc(number)}</b>"),
@@ -84,10 +86,10 @@ def render_allocation_report(number: str, round_: SaleRound, lines: list[Allocat
                      p(", ".join(esc(who(m)).replace(" ", "&nbsp;") for m in ln.candidates) or "—"), p(outcome)])
     table = grid(rows, [WIDTH * s for s in (0.13, 0.21, 0.08, 0.10, 0.28, 0.20)])
     story = [
-        Paragraph(f"{esc(organisation)} — {t(N_('Central ICT warehouse'))}", page.small),
+        letterhead(org, page.language),
         Paragraph(t(TITLE), page.title), Spacer(1, 3 * mm), head, Spacer(1, 4 * mm), table,
         Spacer(1, 4 * mm), Paragraph(t(RULE, round=round_.id), page.small),
     ]
-    return build_a4(story, title=f"{page.plain(TITLE)} {number}", author=organisation,
+    return build_a4(story, title=f"{page.plain(TITLE)} {number}", author=org.name,
                     footer_left=f"{page.plain(TITLE)} {number} · {round_.title}",
                     page_label=lambda n: page.plain(N_("page {page}"), page=n))

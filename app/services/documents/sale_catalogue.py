@@ -15,7 +15,8 @@ from reportlab.platypus import Paragraph, Spacer
 
 from ...i18n import N_, current_language, translate
 from ...models import SaleRound
-from .a4 import WIDTH, build_a4
+from ..organisation import Identity
+from .a4 import WIDTH, build_a4, letterhead
 from .intake_receipt import category_name
 from .sale_common import SalePage, esc, euros, grid
 
@@ -45,22 +46,23 @@ def conditions(round_: SaleRound, language: str) -> list[str]:
 
 
 def render_catalogue_pdf(round_: SaleRound, rows: list, language: str | None = None,
-                         organisation: str = "Provincie") -> bytes:
+                         organisation: Identity | None = None) -> bytes:
     page = SalePage(language or current_language())
     t, p = page.t, page.p
+    org = organisation or Identity()
     table = [[p(f"<b>{t(h)}</b>") for h in HEADERS]]
     for r in rows:
         table.append([p(esc(r.tag)), p(esc(category_name(r.category, page.language))), p(esc(r.model)),
                       p(esc(r.specs or "—")), p(esc(r.grade or "—")), p(f"<b>{esc(euros(r.price))}</b>"),
                       p(f"<font size='6.5'>{esc(r.override_reason and page.plain(N_('set by the manager')) or r.rule)}</font>")])
     story = [
-        Paragraph(f"{esc(organisation)} — {t(N_('Central ICT warehouse'))}", page.small),
+        letterhead(org, page.language),
         Paragraph(f"{t(TITLE)}: {esc(round_.title)}", page.title), Spacer(1, 2 * mm),
         *[Paragraph(f"• {esc(line)}", page.body) for line in conditions(round_, page.language)],
         Spacer(1, 4 * mm),
         grid(table, [WIDTH * s for s in (0.12, 0.10, 0.20, 0.22, 0.06, 0.09, 0.21)]),
     ]
-    return build_a4(story, title=f"{page.plain(TITLE)} {round_.title}", author=organisation,
+    return build_a4(story, title=f"{page.plain(TITLE)} {round_.title}", author=org.name,
                     footer_left=f"{page.plain(TITLE)} · {round_.title}",
                     page_label=lambda n: page.plain(N_("page {page}"), page=n))
 

@@ -17,7 +17,8 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyl
 from ...i18n import N_, current_language
 from ...models import SaleItem, User, utcnow
 from ...timefmt import format_local
-from .a4 import WIDTH, build_a4, qr_drawing
+from ..organisation import Identity
+from .a4 import WIDTH, build_a4, letterhead, qr_drawing
 from .intake_receipt import category_name
 from .issued import qr_payload
 from .sale_common import SalePage, esc, euros, fields_table, grid
@@ -35,10 +36,11 @@ PAYMENT_NAMES = {"transfer": N_("bank transfer"), "card": N_("card at the desk")
 
 
 def render_sale_receipt(number: str, item: SaleItem, issued_by: User, language: str | None = None,
-                        organisation: str = "Provincie", issued_at: dt.datetime | None = None,
+                        organisation: Identity | None = None, issued_at: dt.datetime | None = None,
                         digest: str | None = None) -> bytes:
     page = SalePage(language or current_language())
     t = page.t
+    org = organisation or Identity()
     a, buyer = item.asset, item.buyer
     issued_at = issued_at or utcnow()
     payment = PAYMENT_NAMES.get(item.payment_method.value if item.payment_method else "", "")
@@ -71,14 +73,14 @@ def render_sale_receipt(number: str, item: SaleItem, issued_by: User, language: 
     ], [WIDTH * s for s in (0.15, 0.12, 0.36, 0.17, 0.07, 0.13)])
     terms = [Paragraph(f"• {t(text)}", page.body) for text in TERMS]
     story = [
-        Paragraph(f"{esc(organisation)} — {t(N_('Central ICT warehouse'))}", page.small),
+        letterhead(org, page.language),
         Paragraph(t(TITLE), page.title), Spacer(1, 3 * mm), head, Spacer(1, 5 * mm), device,
         Spacer(1, 5 * mm), Paragraph(t(N_("Terms")), page.heading), *terms, Spacer(1, 8 * mm),
         KeepTogether([Paragraph(t(N_("Signatures")), page.heading), Spacer(1, 2 * mm),
                       _signatures(page, buyer.full_name, issued_by.display_name)]),
     ]
-    return build_a4(story, title=f"{page.plain(TITLE)} {number}", author=organisation,
-                    footer_left=f"{page.plain(TITLE)} {number} · {organisation}",
+    return build_a4(story, title=f"{page.plain(TITLE)} {number}", author=org.name,
+                    footer_left=f"{page.plain(TITLE)} {number} · {org.short}",
                     page_label=lambda n: page.plain(N_("page {page}"), page=n))
 
 

@@ -32,7 +32,8 @@ from reportlab.platypus import (
 from ...i18n import N_, current_language
 from ...models import Asset, Role, SanitisationRecord, User, utcnow
 from ...timefmt import format_local
-from .a4 import WIDTH, DocumentPage, build_a4
+from ..organisation import Identity
+from .a4 import WIDTH, DocumentPage, build_a4, letterhead
 from .a4 import qr_drawing as _qr
 from .issued import qr_payload
 
@@ -83,19 +84,20 @@ class _Page(DocumentPage):
 
 def render_sanitisation_certificate(
         number: str, assets_with_records: Sequence[tuple[Asset, Sequence[CertifiedMedium]]],
-        issued_by: User, language: str | None = None, organisation: str = "Provincie",
+        issued_by: User, language: str | None = None, organisation: Identity | None = None,
         issued_at: dt.datetime | None = None, digest: str | None = None) -> bytes:
     page = _Page(language or current_language())
     t = page.t
+    org = organisation or Identity()
     media = [m for _, ms in assets_with_records for m in ms]
     intro = t(N_("The data on the storage media of the devices below was sanitised according to "
                  "NIST SP 800-88 Rev. 1, Guidelines for Media Sanitization. Every sanitisation was "
                  "recorded by its operator and checked by a second person, the verifier."))
     story = [
-        Paragraph(f"{escape(organisation)} — {t(N_('Central ICT warehouse'))}", page.small),
+        letterhead(org, page.language),
         Paragraph(t(TITLE), page.title),
         Spacer(1, 3 * mm),
-        _head(page, number, issued_at or utcnow(), organisation, issued_by,
+        _head(page, number, issued_at or utcnow(), org.name, issued_by,
               len(assets_with_records), len(media), digest),
         Spacer(1, 4 * mm),
         # the name of the standard is never broken over two lines
@@ -112,8 +114,8 @@ def render_sanitisation_certificate(
                       _signatures(page, media, issued_by)]),
     ]
 
-    return build_a4(story, title=f"{page.plain(TITLE)} {number}", author=organisation,
-                    footer_left=f"{page.plain(TITLE)} {number} · {organisation}",
+    return build_a4(story, title=f"{page.plain(TITLE)} {number}", author=org.name,
+                    footer_left=f"{page.plain(TITLE)} {number} · {org.short}",
                     page_label=lambda n: page.plain(N_("page {page}"), page=n))
 
 
