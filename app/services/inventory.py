@@ -1077,6 +1077,7 @@ ACTION_NAMES = {
     "disable_user": N_("user disabled"), "sign_in": N_("signed in"),
     "sign_in_failed": N_("sign-in failed"), "directory_sign_in": N_("signed in via the directory"),
     "privacy_purge": N_("personal data pseudonymised"),
+    "set_organisation": N_("organisation details changed"),
 }
 FIELD_NAMES = {
     "tag": N_("tag"), "status": N_("status"), "category": N_("category"),

@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QVBoxLayout,
+    QWidget,
 )
 
+from .. import formats
 from ..i18n import _
 from ..models import Category, MediumKind
 from ..services import catalogue, intake
@@ -92,12 +94,12 @@ class DeviceFormWidget(QGroupBox):
         self.media.setRange(0, 24)
         name_widget(self.media, "formMedia", _("Storage media"))
 
+        # Two fields a row where they belong together, so the form, the lot's table and its
+        # buttons fit a 768-pixel-high screen.
         layout = QFormLayout()
         layout.addRow(self.notice)
-        layout.addRow(_("Serial number"), self.serial)
-        layout.addRow(_("Category"), self.category)
-        layout.addRow(_("Manufacturer"), self.manufacturer)
-        layout.addRow(_("Model"), self.model)
+        layout.addRow(_("Serial number"), self._pair(self.serial, _("Category"), self.category))
+        layout.addRow(_("Manufacturer"), self._pair(self.manufacturer, _("Model"), self.model))
         layout.addRow(_("Processor"), self.cpu)
         specs = QHBoxLayout()
         for label, edit in ((_("Memory (GB)"), self.ram), (_("Storage (GB)"), self.storage),
@@ -110,19 +112,15 @@ class DeviceFormWidget(QGroupBox):
         media_row.addWidget(QLabel(_("Storage media")))
         media_row.addWidget(self.media)
         media_row.addStretch(1)
-        layout.addRow(media_row)
-
         self.confirm_button = QPushButton(_("Receive (Enter)"))
         name_widget(self.confirm_button, "confirmDevice", _("Receive (Enter)"))
         self.cancel_button = QPushButton(_("Cancel (Esc)"))
         name_widget(self.cancel_button, "cancelDevice", _("Cancel (Esc)"))
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.confirm_button)
+        media_row.addWidget(self.cancel_button)
+        media_row.addWidget(self.confirm_button)
+        layout.addRow(media_row)
         outer = QVBoxLayout(self)
         outer.addLayout(layout)
-        outer.addLayout(buttons)
 
         self.confirm_button.clicked.connect(self.submit)
         self.cancel_button.clicked.connect(self.cancelled)
@@ -232,9 +230,18 @@ class DeviceFormWidget(QGroupBox):
         self.cpu.setText(form.cpu or "")
         self.ram.setText("" if form.ram_gb is None else str(form.ram_gb))
         self.storage.setText("" if form.storage_gb is None else str(form.storage_gb))
-        self.weight.setText("" if form.weight_kg is None else str(form.weight_kg))
+        # as the reader's language writes it (1,6 in Dutch), like every other weight on screen
+        self.weight.setText("" if form.weight_kg is None else formats.decimal(form.weight_kg, 2))
         self.data_bearing.setChecked(form.data_bearing)
         self.media.setValue(len(form.media))
+
+    @staticmethod
+    def _pair(first: QWidget, label: str, second: QWidget) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(first, 1)
+        row.addWidget(QLabel(label))
+        row.addWidget(second, 1)
+        return row
 
     def value(self) -> intake.DeviceForm:
         assert self._form is not None

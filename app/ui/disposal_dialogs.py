@@ -127,7 +127,7 @@ class ItemDialog(_Dialog):
         self._session_factory, self._user, self._row = session_factory, user, row
         self.category_combo = weee_combo("itemWeeeCategory", row.weee_category)
         self.weight_edit = line_edit("itemWeight", _("Weight (kg)"))
-        self.weight_edit.setText(f"{row.weight_kg}".replace(".", ","))
+        self.weight_edit.setText("" if row.weight_kg is None else formats.decimal(row.weight_kg, 2))
         self.form.addRow(_("WEEE category"), self.category_combo)
         self.form.addRow(_("Weight (kg)"), self.weight_edit)
         buttons = _buttons(self, _("Save"), "saveItemButton")

@@ -16,11 +16,13 @@ beep stands in: once for good, twice for bad.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from ..i18n import N_, _
 from ..paths import RESOURCES
@@ -131,6 +133,25 @@ class ScanFeedback(QObject):
             self._beep()
 
 
+# The end of a file name the app writes (a label, a receipt, a report, a backup).
+_FILE_END = re.compile(r"\.(?:pdf|zpl|csv|xlsx|json|sqlite|backup)\b")
+_PATH_START = re.compile(r"(?:(?<=\s)|^)(?:[A-Za-z]:[\\/]|/)")
+
+
+def shorten_paths(message: str) -> tuple[str, Path | None]:
+    """The message with a saved file named by its name alone, and the folder it is in.
+
+    A file counts when it exists: the longest existing path that ends the match, so a folder
+    with spaces (C:\\Users\\Jan Peeters) is one path and "Dell / HP" in a message is none."""
+    for end in _FILE_END.finditer(message):
+        for start in _PATH_START.finditer(message, 0, end.start()):
+            text = message[start.start():end.end()]
+            path = Path(text)
+            if path.is_file():
+                return message[:start.start()] + path.name + message[end.end():], path.parent
+    return message, None
+
+
 class ScanBar(QWidget):
     """One line: the last code, what it was taken for; flashes green or red for a moment."""
 
@@ -154,12 +175,21 @@ class ScanBar(QWidget):
         self._meaning = ElidedLabel(_("Scan a barcode"))  # a long message never widens the window
         self._meaning.setObjectName("scanBarMeaning")
         self._meaning.setAccessibleName(_("Taken for"))
+        # A saved file is named short (its name, not its folders); the folder opens with a click.
+        self.folder: Path | None = None
+        self._open_folder = QToolButton()
+        self._open_folder.setObjectName("scanBarOpenFolder")
+        self._open_folder.setText(_("Open folder"))
+        self._open_folder.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scan field keeps the keys
+        self._open_folder.clicked.connect(self.open_folder)
+        self._open_folder.hide()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.setSpacing(12)
         layout.addWidget(self._mark)
         layout.addWidget(self._code)
         layout.addWidget(self._meaning, 1)
+        layout.addWidget(self._open_folder)
         self._mark.hide()  # until the first scan
         self._code.hide()
 
@@ -205,10 +235,17 @@ class ScanBar(QWidget):
         self._code.show()
         self._mark.setAccessibleName(_("Accepted") if state == GOOD else _("Refused"))
         self._code.setText(code)
+        meaning, self.folder = shorten_paths(meaning)
+        self._open_folder.setVisible(self.folder is not None)
+        self._open_folder.setToolTip(str(self.folder or ""))
         self._meaning.setText(meaning)
         self.setAccessibleDescription(f"{self._mark.accessibleName()}: {code}, {meaning}")
         self._set_state(state)
         self._flash.start()  # a new scan restarts the flash
+
+    def open_folder(self) -> None:
+        if self.folder is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder)))
 
     def _set_state(self, state: str) -> None:
         self._state = state

@@ -110,6 +110,7 @@ class IntakePage(ScanPageMixin, QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the lot's buttons
         # Every action of the open lot has a function key, shown on its button and in its tooltip
         # (F-keys: Ctrl+Z or Ctrl+P would be taken by the scan field itself). The buttons take
         # Tab but not a click's focus, so the scan field keeps Enter.
@@ -139,13 +140,14 @@ class IntakePage(ScanPageMixin, QWidget):
         lot_layout.addWidget(self.device_form)
         lot_layout.addWidget(self.table, 1)
 
-        self.frame = PageFrame(self, _("Intake"), scan_bar=self.scan_bar)
+        # The lot's printouts by the title, its actions in one line at the bottom
+        self.frame = PageFrame(self, _("Intake"), scan_bar=self.scan_bar,
+                               tools=[self.preview_button, self.sheet_button])
         self.frame.add(self.open_panel)
         self.frame.add(self.lot_panel, 1)
         self.filler = QWidget()  # keeps the open-lot form at the top while no lot is open
         self.frame.add(self.filler, 1)
         self.frame.actions.add(*self.buttons.values())
-        self.frame.actions.add(self.preview_button, self.sheet_button, right=True)
         self._load_services()
         self._show_lot(None)
 
@@ -177,7 +179,8 @@ class IntakePage(ScanPageMixin, QWidget):
         self.open_panel.setVisible(lot is None)
         self.filler.setVisible(lot is None)
         self.lot_panel.setVisible(lot is not None)
-        self.frame.actions.setVisible(lot is not None)
+        for bar in (self.frame.actions, self.preview_button, self.sheet_button):
+            bar.setVisible(lot is not None)
         self.device_form.hide()
         if lot is None:
             self.table_model.set_assets([])

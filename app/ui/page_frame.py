@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLayout,
     QLayoutItem,
+    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -143,6 +144,10 @@ class ActionBar(QFrame):
 
     def add(self, *widgets: QWidget, right: bool = False) -> None:
         for widget in widgets:
+            if isinstance(widget, QPushButton):
+                # Enter on a button reached with Tab presses it, as Space does (outside a dialog
+                # Qt's buttons take only Space)
+                widget.setAutoDefault(True)
             self.row.add(widget, right=right)
         self.show()
 
@@ -160,7 +165,7 @@ class PageFrame:
         self.tools = QHBoxLayout()
         self.tools.setSpacing(8)
         for tool in tools:
-            self.tools.addWidget(tool)
+            self.add_tool(tool)
         title_row = QHBoxLayout()
         title_row.addWidget(self.header)
         title_row.addStretch(1)
@@ -190,6 +195,8 @@ class PageFrame:
         add_to(self.body, item, stretch)
 
     def add_tool(self, widget: QWidget) -> None:
+        if isinstance(widget, QPushButton):
+            widget.setAutoDefault(True)  # Enter presses it when it has the keyboard
         self.tools.addWidget(widget)
 
     def answer(self, code: str, message: str, *, good: bool) -> None:

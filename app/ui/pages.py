@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from importlib import import_module
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QVBoxLayout, QWidget
 
 from ..config import Settings
 from ..db import Database
@@ -39,6 +39,9 @@ class PageSpec:
         page = self.factory(database, user, settings) if self.factory else PlaceholderPage(self)
         page.setObjectName(f"{self.key}Page")
         page.setAccessibleName(_(self.title))
+        # Tab leaves a table for the next field or button; the arrow keys move inside it
+        for view in page.findChildren(QAbstractItemView):
+            view.setTabKeyNavigation(False)
         return page
 
 

@@ -130,12 +130,12 @@ class SalesPage(QWidget, ScanPageMixin):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        # Two lines a row: the rule and its inputs sit beside the price without a scroll bar.
+        # Three lines a row: the rule in words, with its inputs, beside the price.
         self.table.setWordWrap(True)
-        self.table.verticalHeader().setDefaultSectionSize(40)
-        # Tag, grade, price, interest and status in full; device, buyer and communication at a
-        # fixed width (elided, whole in the tooltip); the rule in words takes the rest, two lines.
-        fit_columns(self.table, stretch=4, widths={1: 170, 7: 130, 8: 150})
+        self.table.verticalHeader().setDefaultSectionSize(3 * self.table.fontMetrics().lineSpacing() + 8)
+        # Tag, grade, price, interest, status and communication in full; device and buyer at a
+        # fixed width (elided, whole in the tooltip); the rule takes the rest.
+        fit_columns(self.table, stretch=4, widths={1: 170, 7: 130})
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
         self.interest_button = self._button("salesInterest", _("Register interest…"), self.add_interest)
@@ -218,6 +218,10 @@ class SalesPage(QWidget, ScanPageMixin):
         _title, status, opens, closes, limits, seed, days, rows, overdue = data
         self.status = status
         self.model.set_rows(rows)
+        # Buyer and communication are empty until the draw: while the round is open the price
+        # rule gets their room
+        for column in (7, 8):
+            self.table.setColumnHidden(column, status == RoundStatus.OPEN)
         parts = [_("Open for interest {opens} – {closes}", opens=f"{opens:%d/%m/%Y}",
                    closes=f"{closes:%d/%m/%Y}"),
                  _("at most per person: {limits}", limits=limits),

@@ -29,7 +29,8 @@ from app.services import auth, parties  # noqa: E402
 from app.ui import app as desk_app  # noqa: E402
 from app.ui.sign_in import SignInDialog  # noqa: E402
 
-SCREEN_WIDTH = 1280  # the narrowest desk screen in the warehouse
+SCREEN_WIDTH, SCREEN_HEIGHT = 1280, 800  # the narrowest desk screen in the warehouse
+LOWEST_SCREEN = 768  # and the lowest (1366×768)
 PASSWORDS = {"admin": "admin-pass-1", "tine": "tech-pass-1", "mia": "mgr-pass-1"}
 
 
@@ -109,10 +110,11 @@ def start(qtbot, desk, warehouse):
         return window
 
     yield sign_in_with_keys
-    # Whatever a scenario did (long names, long paths, messages), no page may have widened the
-    # window past the screen of a 1280-pixel desk.
-    wide = [(w.width(), w.minimumSizeHint().width()) for w in windows if not w.isHidden()
-            and max(w.width(), w.minimumSizeHint().width()) > SCREEN_WIDTH]
+    # Whatever a scenario did (long names, long paths, messages, a form opened), no page may have
+    # grown the window past the screen of a 1280×800 desk, nor need more than a 768-pixel height.
+    grown = [(w.size(), w.minimumSizeHint()) for w in windows if not w.isHidden()
+             and (max(w.width(), w.minimumSizeHint().width()) > SCREEN_WIDTH
+                  or w.height() > SCREEN_HEIGHT or w.minimumSizeHint().height() > LOWEST_SCREEN)]
     for window in windows:
         window.close()
-    assert not wide, f"the window grew wider than a {SCREEN_WIDTH}-pixel screen: {wide}"
+    assert not grown, f"the window outgrew a {SCREEN_WIDTH}×{SCREEN_HEIGHT} screen: {grown}"

@@ -147,3 +147,91 @@ def test_the_lot_s_actions_have_function_keys(open_lot, desk, warehouse, tmp_pat
     assert lot.closed_at is not None and lot.number in scan_bar(open_lot)[1]
     screenshot(open_lot, "intake-keys-lot-closed")
     assert open_lot.width() <= 1280  # neither the keys on the buttons nor a long path widen it
+
+
+def test_enter_on_a_button_reached_with_tab_presses_it(open_lot, desk, warehouse):
+    from PySide6.QtWidgets import QApplication
+
+    first_laptop(desk)
+    tag = saved(warehouse, "5CG1234XYZ").tag
+    for _ in range(25):  # from the scan field, Tab on to "Print label again (F4)"
+        desk.press("Tab")
+        if QApplication.focusWidget().objectName() == "commandPrintAgain":
+            break
+    assert QApplication.focusWidget().objectName() == "commandPrintAgain"
+    desk.enter()
+    verdict, message = scan_bar(open_lot)
+    assert verdict == "good" and f"{tag}.pdf" in message, message
+
+
+def test_a_saved_label_is_named_short_and_its_folder_opens(open_lot, desk, warehouse, tmp_path,
+                                                          monkeypatch, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QToolButton
+
+    from app.ui import feedback
+
+    opened = []
+    monkeypatch.setattr(feedback.QDesktopServices, "openUrl", lambda url: opened.append(url))
+    first_laptop(desk)
+    tag = saved(warehouse, "5CG1234XYZ").tag
+    verdict, message = scan_bar(open_lot)
+    assert verdict == "good" and f"{tag}.pdf" in message and str(tmp_path) not in message, message
+    button = open_lot.stack.currentWidget().findChild(QToolButton, "scanBarOpenFolder")
+    assert button.isVisible()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert [u.toLocalFile() for u in opened] == [str(tmp_path / "printed" / "labels")]
+
+
+# (serial, typed make and model or None when the form's pre-filled ones are right) in the order
+# a service brought them: seven laptops, two monitors, a phone, two desktops.
+MIXED_LOT = [("5CG1234X01", ("Dell", "Latitude 5420")), ("5CG1234X02", None),
+             ("5CG1234X03", None), ("5CG1234X04", None), ("5CG1234X05", None),
+             ("CN0P2419H01", ("Dell", "P2419H")), ("CN0P2419H02", None),
+             ("5CG1234X06", ("Dell", "Latitude 5420")), ("5CG1234X07", None),
+             ("359874110023457", ("Fairphone", "Fairphone 4")),
+             ("CZC8011ABC", ("HP", "EliteDesk 800 G4 SFF")), ("CZC8011ABD", None)]
+EXPECTED = {"laptop": (Category.LAPTOP, 1, Decimal("1.4")),
+            "monitor": (Category.MONITOR, 0, Decimal("5.3")),
+            "phone": (Category.SMARTPHONE, 1, Decimal("0.23")),
+            "desktop": (Category.DESKTOP, 1, Decimal("5.1"))}
+
+
+def kind_of(serial: str) -> str:
+    return {"5CG": "laptop", "CN0": "monitor", "359": "phone", "CZC": "desktop"}[serial[:3]]
+
+
+def test_a_mixed_lot_of_twelve_is_received_and_its_receipt_printed(open_lot, desk, warehouse,
+                                                                   tmp_path, pdf_tools):
+    from pdfcheck import pdf_text
+
+    for serial, typed in MIXED_LOT:
+        desk.scan(serial)
+        if typed:  # the technician types over the pre-filled make and model
+            desk.type(typed[0])
+            desk.press("Tab")
+            desk.type(typed[1])
+        desk.enter()
+        if visible(open_lot, "deviceForm"):  # the catalogue changed the category: look, Enter
+            assert label(open_lot, "formNotice"), serial
+            desk.enter()
+        assert not visible(open_lot, "deviceForm"), serial
+        assert scan_bar(open_lot)[0] == "good", (serial, scan_bar(open_lot))
+    for serial, _typed in MIXED_LOT:
+        category, media, weight = EXPECTED[kind_of(serial)]
+        device = saved(warehouse, serial)
+        assert (device.category, media_of(warehouse, serial), device.weight_kg) == \
+            (category, media, weight), serial
+    assert label(open_lot, "lotCounts").startswith("12 toestellen")
+    screenshot(open_lot, "intake-mixed-lot")
+    desk.shortcut("F9")  # close the lot: the receipt
+    with warehouse.session() as s:
+        lot = s.scalars(select(IntakeLot)).one()
+    assert lot.closed_at is not None
+    verdict, message = scan_bar(open_lot)
+    assert verdict == "good" and lot.number in message, message
+    [receipt] = [p for p in (tmp_path / "printed").rglob("*.pdf") if p.stem in message]
+    text = pdf_text(receipt)
+    assert lot.number in text and "Dienst Mobiliteit" in text and "Jan Peeters" in text
+    for serial, _typed in MIXED_LOT:
+        assert serial in text, serial

@@ -56,7 +56,7 @@ def test_a_page_s_buttons_sit_in_the_action_bar_at_the_bottom(start, desk):
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 @pytest.mark.parametrize("size", SCREENS, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_no_page_is_wider_than_the_screen(start, desk, language, size):
+def test_no_page_is_wider_or_taller_than_the_screen(start, desk, language, size):
     window = start("mia", language=language)
     window.resize(*size)
     for key, page in visit_every_page(window, desk):
@@ -64,3 +64,4 @@ def test_no_page_is_wider_than_the_screen(start, desk, language, size):
         screenshot(window, f"frame-{language}-{size[0]}-{key}")
         assert window.width() <= size[0], f"{key} widens the window to {window.width()} px"
         assert window.minimumSizeHint().width() <= size[0]
+        assert window.minimumSizeHint().height() <= size[1], f"{key} needs a taller screen"

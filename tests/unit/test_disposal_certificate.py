@@ -60,7 +60,7 @@ def test_certificate_in_english_lists_parties_codes_and_data_status(closed, tmp_
     text = pdf_text(write_pdf(document.pdf, tmp_path))
     for expected in ("End-of-life certificate", document.number, "Galloo <Recycling> & Co",
                      "0403.170.701", "OVAM 2019/123", "Transport Claes", "OVAM-IHM 55.321",
-                     "WEEELABEX WLX-42", "20 01 35*", "20 01 36",
+                     "WEEELABEX WLX-42, valid until 30/06/2099", "20 01 35*", "20 01 36",
                      "2. Screens, monitors", "media destroyed", "no data-bearing parts", "wiped",
                      "Second manager (four eyes)", "Max Tweede", *tags.values()):
         assert expected in text, expected

@@ -154,8 +154,10 @@ def _parties(page: _Page, content: dict) -> Table:
         return Paragraph("<br/>".join(lines), page.small)
 
     cert = content["certification"]
-    certified = t(N_("Certified: {scheme} {number}, valid until {date}"), scheme=cert["scheme"],
-                  number=cert["number"], date=dt.date.fromisoformat(cert["valid_until"]).strftime("%d/%m/%Y"))
+    # a certification without a number reads "R2, valid until", not "R2 , valid until"
+    scheme = " ".join(p for p in (cert["scheme"], cert["number"]) if p)
+    certified = t(N_("Certified: {scheme}, valid until {date}"), scheme=scheme,
+                  date=dt.date.fromisoformat(cert["valid_until"]).strftime("%d/%m/%Y"))
     table = Table([[block(N_("Waste processor"), content["processor"], certified),
                     block(N_("Carrier"), content["carrier"])]], colWidths=[WIDTH / 2, WIDTH / 2])
     table.setStyle(TableStyle([("BOX", (0, 0), (0, 0), 0.5, colors.grey),
