@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--assets", type=int, default=1000, metavar="N", help=_("number of devices"))
     demo.add_argument("--seed", type=int, default=1, metavar="S", help=_("random seed (same seed, same data)"))
     demo.add_argument("--devices-only", action="store_true",
-                      help=_("only devices, no requests, sale rounds or disposal batches"))
+                      help=_("only intake and the bench: no requests, sale rounds or disposal batches"))
 
     user_sub = groups.group("user", _("manage users"))
     add = user_sub.add_parser("add", help=_("add a user; the password is read from standard input"))
@@ -132,6 +132,20 @@ def _labels(session, args) -> int:
     return 0
 
 
+def _print_accounts(users, password: str) -> None:
+    """The closing message of `demo`: every account it made, to sign in with."""
+    from .services.permissions import role_label
+
+    rows = [(_("user name"), _("role"), _("password"), "")]
+    rows += [(u.username, role_label(u.role), password,
+              "" if u.active else _("disabled: cannot sign in")) for u in users]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    print(_("Demo accounts:"))
+    for row in rows:
+        line = "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False))
+        print(("  " + line + (f"  ({row[3]})" if row[3] else "")).rstrip())
+
+
 def _read_password() -> str:
     if sys.stdin.isatty():
         first = getpass(_("Password: "))
@@ -181,14 +195,14 @@ def _run(args, url: str) -> int:
                     if done % 100 == 0 or done == total:
                         print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
 
-                counts = demo.fill(session, SYSTEM, args.assets, seed=args.seed, progress=progress)
+                counts = demo.fill(session, SYSTEM, args.assets, seed=args.seed, progress=progress,
+                                   second_life=not args.devices_only)
                 print(file=sys.stderr)
                 if not args.devices_only:
                     counts = demo.workflows(session, SYSTEM, seed=args.seed)
                 for status, n in sorted(counts.items()):
                     print(f"{status:20} {n:7}")
-                print(_("Demo users: “technieker” and “manager”, password “{password}”.",
-                        password=demo.DEMO_PASSWORD))
+                _print_accounts(demo.accounts(session), demo.DEMO_PASSWORD)
                 return 0
             if args.command == "user":
                 password = _read_password()

@@ -137,6 +137,45 @@ def migrated_sqlite_url(tmp_path, sqlite_template):
     return f"sqlite:///{target}"
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    """`demo_template(devices, seed)`: a demo database (eighteen months of history, which take
+    seconds to write), made once a session for each size and seed."""
+    from app.services import demo
+
+    made: dict[tuple[int, int], Path] = {}
+
+    def make(devices: int, seed: int) -> Path:
+        if (devices, seed) not in made:
+            path = tmp_path_factory.mktemp("demo") / f"demo-{devices}-{seed}.sqlite"
+            database = open_database(f"sqlite:///{path}")
+            try:
+                with database.session() as s:
+                    demo.fill(s, SYSTEM, devices, seed=seed)
+            finally:
+                database.dispose()  # checkpoints the WAL into the file
+            made[(devices, seed)] = path
+        return made[(devices, seed)]
+
+    return make
+
+
+@pytest.fixture
+def demo_copy(tmp_path, demo_template):
+    """`demo_copy(devices, seed)`: the test's own copy of a demo database, opened."""
+    opened: list[Database] = []
+
+    def copy(devices: int, seed: int) -> Database:
+        target = tmp_path / f"demo-{devices}-{seed}.sqlite"
+        shutil.copyfile(demo_template(devices, seed), target)
+        opened.append(open_database(f"sqlite:///{target}"))
+        return opened[-1]
+
+    yield copy
+    for database in opened:
+        database.dispose()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
 def db_url(request):
     if request.param == "sqlite":

@@ -1,8 +1,14 @@
-"""Demo data: a realistic warehouse with devices in every lifecycle state.
+"""Demo data: eighteen months of a realistic warehouse, ending now, with devices in every state.
 
-Everything is created through the same services as real work (register,
-lifecycle transitions, moves), so the audit trail of a demo database is as
-complete and verifiable as a real one. `seed` makes a run reproducible.
+`fill` plans the history (services/demo_history.py: lots, fates, the rhythm of handovers, sale
+rounds and pick-ups) and carries it out (services/demo_desk.py and demo_exits.py) through the
+same services as real work, with the app's clock (app/clock.py) set to each day of those months
+and restored afterwards. So the lots have their receipts, the handovers their certificates, the sales their
+receipts and the pick-ups their EOL certificates, and the audit trail of a demo database is as
+complete and verifiable as a real one — and dated: days in stock, monthly figures and stale
+stock have something to show. `workflows` adds what belongs to today: the other users and an
+open request. `seed` makes a run reproducible, but for who wins the staff sale draws: those
+take a fresh seed, recorded on the round, as at the real desk.
 """
 
 from __future__ import annotations
@@ -11,28 +17,27 @@ import datetime as dt
 import random
 import string
 from collections.abc import Callable
-from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import clock
 from ..models import (
+    Asset,
     Category,
-    CheckOutcome,
-    Grade,
     Location,
     MediumKind,
     Party,
     PartyType,
     Role,
     SanitisationMethod,
+    StaffMember,
     User,
 )
-from . import assets, auth, lifecycle, locations, parties, refurbishment, sanitisation
-from .assets import MediumSpec
+from ..timefmt import BRUSSELS
+from . import auth, demo_history, locations, parties, processors, staff
+from .demo_desk import Desk, People, Refs
 from .permissions import require
-from .uow import unit_of_work
 
 DEMO_PASSWORD = "demo-wachtwoord"
 
@@ -50,8 +55,22 @@ CHARITIES = [
     ("Digitaal Talent vzw", "Dok Noord 7", "9000", "Gent"),
     ("Computers voor Iedereen vzw", "Brugse Poort 21", "9000", "Gent"),
 ]
-STAFF = [("An Peeters", "P10234"), ("Jan Maes", "P10871"), ("Sofie Claes", "P11452"),
-         ("Tom Wouters", "P12007")]
+PUBLIC_BODIES = [("OCMW Wetteren", "Markt 1", "9230", "Wetteren")]
+# Staff members who take part in the sale rounds.
+STAFF_FIRST = ["An", "Jan", "Sofie", "Tom", "Els", "Pieter", "Lotte", "Wim", "Nathalie", "Koen",
+               "Sarah", "Bart", "Inge", "Dirk", "Fatima", "Youssef", "Hanne", "Ruben", "Marie", "Stijn"]
+STAFF_LAST = ["Peeters", "Janssens", "Maes", "Jacobs", "Mertens", "Willems", "Claes", "Goossens",
+              "Wouters", "De Smet", "Dubois", "Vermeulen", "Van den Broeck", "El Amrani", "Lambrecht"]
+STAFF_SERVICES = ["Dienst Mobiliteit", "Dienst Financiën", "Provinciaal Archief", "Dienst Welzijn",
+                  "Griffie", "ICT-dienst"]
+STAFF_MEMBERS = 30
+# The users the history works with (the others come with `workflows`, see auth.DEMO_USERS).
+HISTORY_USERS = [("beheerder", "Bart Beheerder", Role.ADMIN),  # disables the leaver's account
+                 ("technieker", "Tine Technieker", Role.TECHNICIAN),
+                 ("manager", "Marc Manager", Role.MANAGER),
+                 ("manager2", "Sofie Tweede", Role.MANAGER),  # countersigns pick-ups
+                 ("oud-technieker", "Piet Vroeger", Role.TECHNICIAN)]  # leaves after nine months
+FORMER_TECHNICIAN_LEAVES_AFTER = dt.timedelta(days=270)
 
 # (category, manufacturer, model, cpu, ram, storage, screen, cost, weight, media kind, serial style)
 MODELS = [
@@ -77,7 +96,8 @@ MODELS = [
     (Category.SERVER, "Dell", "PowerEdge R640", "Intel Xeon Silver 4114", 64, 1200, "", 6500, "21.9", MediumKind.HDD, "dell"),
 ]
 
-# The path each target status takes from "received"; weights give a plausible warehouse.
+# The path each target status takes from "received"; weights give a plausible warehouse
+# (demo_history pairs them with arrival dates, demo_desk walks them through the services).
 PATHS: list[tuple[str, float, list[str]]] = [
     ("announced", 3, []),
     ("received", 12, []),
@@ -110,28 +130,54 @@ def _user(session: Session, actor, username: str, name: str, role: Role) -> User
     return existing or auth.add_user(session, actor, username, name, role, DEMO_PASSWORD)
 
 
+def _party(session: Session, actor, kind: PartyType, **fields) -> Party:
+    found = session.scalar(select(Party).where(Party.type == kind, Party.name == fields["name"]))
+    return found or parties.create_party(session, actor, kind, **fields)
+
+
 def _reference_data(session: Session, actor):
-    have = {p.name for p in session.scalars(select(Party))}
     for name in SERVICES:
-        if name not in have:
-            parties.create_party(session, actor, PartyType.SERVICE, name=name)
-    for kind, rows in ((PartyType.SCHOOL, SCHOOLS), (PartyType.CHARITY, CHARITIES)):
+        _party(session, actor, PartyType.SERVICE, name=name)
+    for kind, rows in ((PartyType.SCHOOL, SCHOOLS), (PartyType.CHARITY, CHARITIES),
+                       (PartyType.PUBLIC_BODY, PUBLIC_BODIES)):
         for name, street, postcode, city in rows:
-            if name not in have:
-                parties.create_party(session, actor, kind, name=name, street=street,
-                                     postcode=postcode, city=city)
-    for name, number in STAFF:
-        if name not in have:
-            parties.create_party(session, actor, PartyType.STAFF, name=name, staff_number=number,
-                                 email=name.lower().replace(" ", ".") + "@provincie.example")
+            _party(session, actor, kind, name=name, street=street, postcode=postcode, city=city)
     codes = set(session.scalars(select(Location.code)))
     for zone in "ABC":
         for rack in ("01", "02"):
             for shelf in ("1", "2", "3"):
                 if locations.location_code(zone, rack, shelf) not in codes:
                     locations.create_location(session, actor, "Centraal magazijn", zone, rack, shelf)
-    by_type = {t: list(session.scalars(select(Party).where(Party.type == t))) for t in PartyType}
-    return by_type, list(session.scalars(select(Location)))
+    by_type = {t: list(session.scalars(select(Party).where(Party.type == t).order_by(Party.id)))
+               for t in PartyType}
+    return by_type, list(session.scalars(select(Location).order_by(Location.id)))
+
+
+def _staff(session: Session, manager, rng: random.Random, devices: int) -> list[StaffMember]:
+    members = []
+    for n in range(min(STAFF_MEMBERS, max(8, devices // 4))):  # a small demo, fewer buyers
+        name = f"{rng.choice(STAFF_FIRST)} {rng.choice(STAFF_LAST)}"
+        number = f"P{20000 + n}"
+        members.append(staff.by_staff_number(session, number) or staff.add_staff_member(
+            session, manager, name, number,
+            f"{name.lower().replace(' ', '.')}.{n}@provincie.example", rng.choice(STAFF_SERVICES)))
+    return members
+
+
+def _recycler(session: Session, manager, valid_until: dt.date) -> tuple[Party, Party]:
+    from .disposal_demo import CARRIER, PROCESSOR
+
+    def find(kind: PartyType, fields: dict) -> Party | None:
+        return session.scalar(select(Party).where(Party.type == kind, Party.name == fields["name"]))
+
+    processor = find(PartyType.RECYCLER, PROCESSOR) or processors.create_processor(
+        session, manager, **PROCESSOR)
+    if processors.valid_certification(session, processor) is None:
+        processors.add_certification(session, manager, processor.id, "weeelabex", valid_until,
+                                     certificate_number="BE-0042")
+    carrier = find(PartyType.CARRIER, CARRIER) or processors.create_carrier(session, manager,
+                                                                           **CARRIER)
+    return processor, carrier
 
 
 TOOLS = [("nwipe", "0.37", SanitisationMethod.CLEAR, "overwrite", "verify last pass"),
@@ -139,99 +185,92 @@ TOOLS = [("nwipe", "0.37", SanitisationMethod.CLEAR, "overwrite", "verify last p
          ("hdparm", "9.65", SanitisationMethod.PURGE, "secure_erase", "sampled read-back")]
 
 
-def _bench_work(session: Session, rng: random.Random, tech: User, manager: User, asset, step: str):
-    """What the bench does before a transition: checklist, wipe and its verification, shredding."""
-    if step in ("pass_checks", "fail_checks"):
-        checklist = refurbishment.checklist_for(asset.category)
-        failing = step == "fail_checks" and checklist.items and rng.choice(
-            [i for i in checklist.items if i.required] or checklist.items)
-        answers = [refurbishment.Answer(
-            i.key, CheckOutcome.FAIL if failing and i.key == failing.key else CheckOutcome.PASS,
-            str(rng.randint(80, 98)) if i.kind == "number" else None) for i in checklist.items]
-        refurbishment.record_items(session, tech, asset.id, answers)
-    if step == "pass_checks":
-        for medium in asset.media:
-            tool, version, method, technique, check = rng.choice(TOOLS)
-            rec = sanitisation.record(session, tech, medium.id, method=method, technique=technique,
-                                      tool=tool, tool_version=version, verification_method=check)
-            sanitisation.verify(session, manager, rec.id)
-    if step == "dispose":
-        for medium in asset.media:
-            if not medium.removed:
-                sanitisation.record(session, tech, medium.id, method=SanitisationMethod.DESTROY,
-                                    technique="shred", tool="HSM Powerline", verification_method="visual")
+def _first_morning(plan: demo_history.Plan) -> dt.datetime:
+    day = plan.calendar.days[0]
+    return dt.datetime.combine(day, dt.time(7, 30), tzinfo=BRUSSELS).astimezone(dt.UTC)
+
+
+def _cast(session: Session, actor, plan: demo_history.Plan, rng: random.Random) -> tuple[People, Refs]:
+    """The users and the reference data, as they were on the history's first morning."""
+    users = {u: _user(session, actor, u, name, role) for u, name, role in HISTORY_USERS}
+    manager = users["manager"]
+    by_type, shelves = _reference_data(session, manager)
+    members = _staff(session, manager, rng, len(plan.devices))
+    processor, carrier = _recycler(session, manager, plan.start + dt.timedelta(days=400))
+    left_on = plan.calendar.on_or_after(plan.start + FORMER_TECHNICIAN_LEAVES_AFTER)
+    services = [p for p in by_type[PartyType.SERVICE] if p.name in SERVICES]
+    services.sort(key=lambda p: SERVICES.index(p.name))
+    recipients = {"school": by_type[PartyType.SCHOOL], "charity": by_type[PartyType.CHARITY],
+                  "public_body": by_type[PartyType.PUBLIC_BODY], "service": services}
+    people = People(users["technieker"], users["oud-technieker"], manager, users["manager2"],
+                    users["beheerder"], left_on)
+    return people, Refs(services, recipients, shelves, members, processor, carrier)
 
 
 def fill(session: Session, actor, n_assets: int, seed: int = 1,
-         progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
-    """Create `n_assets` devices spread over every lifecycle state; return the count per state."""
+         progress: Callable[[int, int], None] | None = None, *,
+         second_life: bool = True) -> dict[str, int]:
+    """Eighteen months of history ending now, with `n_assets` devices spread over every
+    lifecycle state; return the count per state of those devices.
+
+    `second_life=False` keeps to intake and the bench: nothing is handed over, sold or disposed
+    of. The clock is the app's own again afterwards, also when something fails half-way.
+    """
     require(actor, "demo.fill")
-    rng = random.Random(seed)
-    tech = _user(session, actor, "technieker", "Tine Technieker", Role.TECHNICIAN)
-    manager = _user(session, actor, "manager", "Marc Manager", Role.MANAGER)
-    by_type, locs = _reference_data(session, manager)
-    recipients = by_type[PartyType.SCHOOL] + by_type[PartyType.CHARITY] + by_type[PartyType.SERVICE]
+    end = clock.now()
+    plan = demo_history.plan(n_assets, seed, clock.today(), models=MODELS, paths=PATHS,
+                             serial=_serial, second_life=second_life, services=len(SERVICES))
+    _dev, _cal, rng = demo_history.streams(seed)
+    history = clock.FixedClock(_first_morning(plan))
+    with clock.use(history):
+        people, refs = _cast(session, actor, plan, rng)
+        _unique_serials(session, plan)
+        desk = Desk(session, plan, people, refs, rng, history, end, progress, n_assets)
+        desk.schedule()
+        desk.run()
+    ids = [d.asset_id for d in plan.devices] + [d.asset_id for _day, d, _s in plan.announced]
     counts: dict[str, int] = {}
-    today = clock.today()
-    weights = [w for _, w, _ in PATHS]
-    for i in range(n_assets):
-        (cat, make, model, cpu, ram, storage, screen, cost, weight, medium, style) = rng.choice(MODELS)
-        # the first rows cover every state, so even a tiny demo shows them all
-        target, _weight, steps = PATHS[i] if i < len(PATHS) else rng.choices(PATHS, weights)[0]
-        bought = today - dt.timedelta(days=rng.randint(365, 9 * 365))
-        media = [MediumSpec(medium, _serial(rng, "dell"), storage)] if medium else []
-        asset = None
-        for _attempt in range(5):  # a random serial may, rarely, repeat
-            serial = _serial(rng, style)
-            if assets.find_by_serial(session, make, serial) is None:
-                asset = assets.register_asset(
-                    session, tech, category=cat, manufacturer=make, model=model, serial=serial,
-                    media=media, announced=target == "announced",
-                    cpu=cpu or None, ram_gb=ram, storage_gb=storage,
-                    screen_inch=Decimal(screen) if screen else None, purchase_date=bought,
-                    purchase_cost=Decimal(cost) * Decimal(rng.randint(90, 110)) / 100,
-                    warranty_end=bought + dt.timedelta(days=3 * 365), weight_kg=Decimal(weight),
-                    origin_service_id=rng.choice(by_type[PartyType.SERVICE]).id,
-                    location_id=rng.choice(locs).id if target != "announced" else None,
-                )
-                break
-        if asset is None:
-            continue
-        for step in steps:
-            actor_for_step = manager if step in ("reserve", "transfer", "sell", "dispose") else tech
-            _bench_work(session, rng, tech, manager, asset, step)
-            with unit_of_work(session, actor_for_step, step, permission=f"lifecycle.{step}"):
-                if step == "pass_checks":
-                    asset.grade = rng.choice([Grade.A, Grade.B, Grade.B, Grade.C, Grade.D])
-                ctx: dict = {"purpose": "sale" if "sell" in steps else "handover",
-                             "labels_removed": True}
-                if step == "transfer":
-                    ctx["recipient"] = rng.choice(recipients)
-                if step == "sell":
-                    ctx["recipient"] = rng.choice(by_type[PartyType.STAFF])
-                lifecycle.enter(session, asset, step, actor_for_step, ctx)
-        counts[asset.status.value] = counts.get(asset.status.value, 0) + 1
-        if progress:
-            progress(i + 1, n_assets)
+    for start in range(0, len(ids), 500):
+        for status, n in session.execute(select(Asset.status, func.count())
+                                         .where(Asset.id.in_(ids[start:start + 500]))
+                                         .group_by(Asset.status)):
+            counts[status.value] = counts.get(status.value, 0) + n
     return counts
 
 
-def workflows(session: Session, actor, seed: int = 1) -> dict[str, int]:
-    """The workflows on top of `fill`'s devices: more users, a school's request for 10 laptops,
-    sale rounds for staff, disposal batches with certificates. Returns the devices per state after."""
-    from sqlalchemy import func
+def _unique_serials(session: Session, plan: demo_history.Plan) -> None:
+    """A second demo in the same database: a serial already there gets a suffix (the intake
+    desk would open the existing device instead)."""
+    from .assets import find_by_serial
 
-    from ..models import Asset
-    from . import disposal, handovers, sales
+    devices = plan.devices + [d for _day, d, _s in plan.announced]
+    seen: set[tuple[str, str]] = set()
+    for d in devices:
+        make, base, n = d.model[1], d.serial, 1
+        while (make, d.serial) in seen or find_by_serial(session, make, d.serial) is not None:
+            n += 1
+            d.serial = f"{base}-{n}"
+        seen.add((make, d.serial))
+
+
+def workflows(session: Session, actor, seed: int = 1) -> dict[str, int]:
+    """What belongs to today on top of `fill`'s history: the other users (an auditor, an intern
+    who mistyped a password) and a school's open request for ten laptops that ready stock can
+    meet. Returns the devices per state."""
+    from . import handovers
 
     require(actor, "demo.fill")
     rng = random.Random(seed)
     manager = _user(session, actor, "manager", "Marc Manager", Role.MANAGER)
     auth.demo_users(session, actor, rng)
     handovers.demo_handovers(session, manager, rng)
-    ready = session.scalar(select(func.count()).select_from(Asset).where(Asset.status == "ready"))
-    if ready >= 4:  # half of the ready stock at most: some stays on show as ready
-        sales.demo_sales(session, manager, rng, devices=min(20, ready // 2))
-    disposal.demo_disposal(session, actor, rng)
     return {status.value: n for status, n in
             session.execute(select(Asset.status, func.count()).group_by(Asset.status))}
+
+
+def accounts(session: Session) -> list[User]:
+    """Every demo account in the database, in the order the closing message lists them."""
+    names = [u for u, _name, _role in HISTORY_USERS] + [
+        u for u, *_rest in auth.DEMO_USERS if u not in {h for h, _n, _r in HISTORY_USERS}]
+    found = {u.username: u for u in session.scalars(select(User).where(User.username.in_(names)))}
+    return [found[n] for n in names if n in found]

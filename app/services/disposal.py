@@ -503,10 +503,3 @@ def attach_processor_certificate(session: Session, actor, batch_id: int, pdf: by
                                           attached_by_id=actor.id)
         session.add(attachment)
     return attachment
-
-
-def demo_disposal(session: Session, actor, rng) -> dict[str, int]:
-    """Demo data on top of `python -m app demo`: see services/disposal_demo.py."""
-    from .disposal_demo import fill
-
-    return fill(session, actor, rng)

@@ -1,10 +1,13 @@
-"""Demo data for the end of life: a certified processor, a carrier, a few batches picked up over
-the past year, an open batch, and devices waiting to be scanned into the next one.
+"""End-of-life data for the disposal page's screenshots: a certified processor, a carrier, a few
+batches picked up over the past year, an open batch, and devices waiting to be scanned into the
+next one.
 
-Runs on top of an existing demo database (`python -m app demo`): it reuses the demo's users
-when they exist and adds a second manager for the four-eyes close. Devices are made the way the
-warehouse makes them (intake, bench, failed checks or retired, data wiped or shredded), through
-the same services as the GUI, so the audit trail is real.
+The `demo` command no longer uses this: its history (services/demo_desk.py) receives every
+device in an intake lot and disposes of it through the batches of its eighteen months. This
+stays for docs/screenshots/disposal_screenshots.py, which wants a database with nothing but the
+end of life; the processor, the carrier and the processor's certificate are shared with the
+history. It reuses the demo's users when they exist and adds a second manager for the
+four-eyes close.
 """
 
 from __future__ import annotations
@@ -115,7 +118,7 @@ def fill(session: Session, actor, rng: random.Random, *, closed_batches: int = 4
         disposal.close_batch(session, manager, batch.id, second, picked_up_at=pickup)
         if n < closed_batches - 1:  # the latest pick-up still waits for the processor's paper
             disposal.attach_processor_certificate(
-                session, manager, batch.id, _processor_pdf(batch.number),
+                session, manager, batch.id, processor_pdf(batch.number),
                 f"galloo-vernietigingsattest-{batch.number}.pdf", f"GAL-{rng.randint(1000, 9999)}")
         closed += 1
 
@@ -129,7 +132,7 @@ def fill(session: Session, actor, rng: random.Random, *, closed_batches: int = 4
     return {"closed_batches": closed, "open_batches": 1, "awaiting_disposal": waiting}
 
 
-def _processor_pdf(number: str) -> bytes:
+def processor_pdf(number: str) -> bytes:
     """A small stand-in for the processor's own certificate of destruction."""
     import io
 

@@ -15,16 +15,20 @@ from app.config import Settings
 from app.models import Asset, AssetStatus, Category, StorageMedium, User
 from app.services import auth, demo, lifecycle
 from app.services.errors import GuardFailed
-from app.services.permissions import SYSTEM
 from app.ui.main_window import MainWindow
 
 from test_refurbishment_page import answer_everything, sign_in_to_verify  # noqa: E402
 
 
 @pytest.fixture
+def ui_database(demo_copy):
+    """A demo warehouse of 40 devices with eighteen months of history (made once a session)."""
+    return demo_copy(40, 5)
+
+
+@pytest.fixture
 def demo_bench(qtbot, ui_database, english):
     with ui_database.session() as s:
-        demo.fill(s, SYSTEM, 40, seed=5)
         tech = s.scalar(select(User).where(User.username == "technieker"))
     window = MainWindow(ui_database, tech, Settings(extra={"sound_muted": True}))
     qtbot.addWidget(window)

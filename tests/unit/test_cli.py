@@ -119,6 +119,22 @@ def test_demo_has_devices_in_every_lifecycle_status(demo_url):
     assert set(AssetStatus) - statuses == set()
 
 
+def test_demo_names_every_demo_account_with_its_role_and_password(sqlite_url, capsys, monkeypatch):
+    from app.services import demo
+    from app.services.permissions import role_label
+
+    monkeypatch.setenv("DEPOT_LANG", "en")
+    assert _demo(sqlite_url, assets=10) == 0
+    lines = capsys.readouterr().out.splitlines()
+    made = _query(sqlite_url, select(User.username, User.role, User.active))
+    assert len(made) >= 7  # every role, a second manager, an intern, a former technician
+    for username, role, active in made:
+        line = next((ln for ln in lines if ln.split()[:1] == [username]), None)
+        assert line is not None, username
+        assert role_label(role) in line and demo.DEMO_PASSWORD in line
+        assert ("disabled" in line) is (not active)
+
+
 def test_demo_with_the_same_seed_gives_the_same_serials(demo_url, sqlite_url):
     assert _demo(sqlite_url, seed=3) == 0
     assert _serials(sqlite_url) == _serials(demo_url)
