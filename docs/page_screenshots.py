@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent
@@ -68,6 +69,10 @@ def shoot(language: str, devices: int) -> int:
             page = window.stack.currentWidget()
             if key == "refurbishment" and on_bench:
                 page.handle_scan(on_bench)
+            deadline = time.monotonic() + 60
+            while key == "reports" and page.figures is None and time.monotonic() < deadline:
+                app.processEvents()  # the figures are read in the background
+                time.sleep(0.05)
             for _ in range(20):  # let the pages' background reads arrive
                 app.processEvents()
             window.grab().save(str(folder / f"{number:02d}-{key}.png"))

@@ -116,6 +116,33 @@ def open_lot(session: Session, actor, origin_service_id: int, delivered_by: str 
     return lot
 
 
+@dataclass(frozen=True)
+class OpenLot:
+    """A lot nobody closed yet (the desk was closed, another person took over): to resume it."""
+
+    id: int
+    number: str
+    origin_service_id: int
+    origin: str
+    delivered_by: str | None
+    received_by_id: int
+    received_by: str
+    received_at: object  # aware datetime
+    devices: int
+
+
+def open_lots(session: Session) -> list[OpenLot]:
+    """Every lot still open, the newest first, with how many devices it holds."""
+    counts = dict(session.execute(
+        select(Asset.intake_lot_id, func.count()).join(IntakeLot, Asset.intake_lot_id == IntakeLot.id)
+        .where(IntakeLot.closed_at.is_(None)).group_by(Asset.intake_lot_id)).all())
+    lots = session.scalars(select(IntakeLot).where(IntakeLot.closed_at.is_(None))
+                           .order_by(IntakeLot.received_at.desc(), IntakeLot.id.desc()))
+    return [OpenLot(lot.id, lot.number, lot.origin_service_id, lot.origin_service.name,
+                    lot.delivered_by, lot.received_by_id, lot.received_by.display_name,
+                    lot.received_at, counts.get(lot.id, 0)) for lot in lots]
+
+
 def _open_lot(session: Session, lot_id: int) -> IntakeLot:
     lot = session.get(IntakeLot, lot_id)
     if lot is None:

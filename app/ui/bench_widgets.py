@@ -225,6 +225,8 @@ class ChecklistWidget(QWidget):
                 self.grid.addWidget(header, 0, column, 1, 3 if column == 1 else 1)
         self.grid.setColumnStretch(0, 5)
         self.grid.setColumnStretch(5, 3)
+        # A short checklist sits at the top of its box, under its headers, not spread over it
+        self.grid.setAlignment(Qt.AlignmentFlag.AlignTop)
 
     def set_items(self, items: tuple[ChecklistItem, ...], answers: dict[str, StoredAnswer]) -> None:
         if [r.item for r in self.rows] != list(items):

@@ -35,6 +35,7 @@ from ..services import intake, organisation, parties
 from ..services.codes import Command
 from ..services.documents.intake_receipt import category_name
 from ..services.errors import DomainError
+from ..timefmt import format_local
 from .device_form import DeviceFormWidget
 from .feedback import ScanBar, ScanFeedback
 from .lot_table import LotTableModel
@@ -58,7 +59,7 @@ class IntakePage(ScanPageMixin, QWidget):
         self.user = user
         self.settings = settings or Settings.load()
         self.printer = printer or LabelPrinter.for_desk(self.settings)
-        self.lot: IntakeLot | None = None
+        self.lot: IntakeLot | intake.OpenLot | None = None
         self.last_label_tag: str | None = None
         self.last_message = ""
 
@@ -84,6 +85,15 @@ class IntakePage(ScanPageMixin, QWidget):
         form.addRow(_("Delivered by"), self.delivered_by)
         form.addRow(_("Note"), self.lot_note)
         form.addRow(self.open_button)
+        # A lot nobody closed (the desk was shut, another person signed in): resume it with F5.
+        self.open_lots: list[intake.OpenLot] = []
+        self.resume_label = QLabel()
+        name_widget(self.resume_label, "openLotsNotice", _("Lots still open"))
+        self.resume_label.setWordWrap(True)
+        self.resume_button = self._key_button(_("Resume this lot"), "F5", "resumeLot")
+        self.resume_button.clicked.connect(self.resume_lot)
+        form.addRow(self.resume_label)
+        form.addRow(self.resume_button)
         self.open_button.clicked.connect(self.open_lot)
         self.delivered_by.returnPressed.connect(self.open_lot)
         self.lot_note.returnPressed.connect(self.open_lot)
@@ -150,6 +160,9 @@ class IntakePage(ScanPageMixin, QWidget):
         self.frame.actions.add(*self.buttons.values())
         self._load_services()
         self._show_lot(None)
+        mine = [lot for lot in self.open_lots if lot.received_by_id == self.user.id]
+        if mine:  # the desk was closed with this person's lot open: carry on with it
+            self.resume_lot(mine[0])
 
     # --- plumbing ----------------------------------------------------------------------
 
@@ -174,7 +187,7 @@ class IntakePage(ScanPageMixin, QWidget):
         if last is not None and self.origin.findData(last) >= 0:
             self.origin.setCurrentIndex(self.origin.findData(last))
 
-    def _show_lot(self, lot: IntakeLot | None) -> None:
+    def _show_lot(self, lot: IntakeLot | intake.OpenLot | None) -> None:
         self.lot = lot
         self.open_panel.setVisible(lot is None)
         self.filler.setVisible(lot is None)
@@ -187,6 +200,7 @@ class IntakePage(ScanPageMixin, QWidget):
             # The next delivery is someone else's: one Enter must not open it under this name.
             self.delivered_by.clear()
             self.lot_note.clear()
+            self._offer_open_lots()
             self.delivered_by.setFocus()
             return
         origin = self.origin.itemText(self.origin.findData(lot.origin_service_id))
@@ -225,6 +239,29 @@ class IntakePage(ScanPageMixin, QWidget):
             self._good(lot.number, _("Lot {number} is open: scan the devices.", number=lot.number))
             self._show_lot(lot)
             self.changed.emit("lot")
+
+    def _offer_open_lots(self) -> None:
+        ok, lots = self._call(intake.open_lots)
+        self.open_lots = lots if ok else []
+        if self.open_lots:
+            lot = self.open_lots[0]
+            text = _("Lot {number} ({origin}, {devices}) is still open, opened by {person} on "
+                     "{when}.", number=lot.number, origin=lot.origin, person=lot.received_by,
+                     devices=n_(lot.devices, "{n} device", "{n} devices"),
+                     when=format_local(lot.received_at))
+            if len(self.open_lots) > 1:
+                text += " " + n_(len(self.open_lots) - 1, "{n} more lot is open too.",
+                                 "{n} more lots are open too.")
+            self.resume_label.setText(text)
+        self.resume_label.setVisible(bool(self.open_lots))
+        self.resume_button.setVisible(bool(self.open_lots))
+
+    def resume_lot(self, lot: intake.OpenLot | None = None) -> None:
+        if self.lot is not None or not (lot or self.open_lots):
+            return
+        lot = lot or self.open_lots[0]
+        self._good(lot.number, _("Lot {number} is open again: scan the devices.", number=lot.number))
+        self._show_lot(lot)
 
     def _typed_scan(self) -> None:
         text = self.scan_entry.text()

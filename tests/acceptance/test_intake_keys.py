@@ -235,3 +235,41 @@ def test_a_mixed_lot_of_twelve_is_received_and_its_receipt_printed(open_lot, des
     assert lot.number in text and "Dienst Mobiliteit" in text and "Jan Peeters" in text
     for serial, _typed in MIXED_LOT:
         assert serial in text, serial
+
+
+def lot_left_open_by(warehouse, username: str, serial: str):
+    """A lot opened at another desk (or before the app was closed) with one device in it."""
+    from app.services import auth, intake, parties
+
+    from conftest import PASSWORDS
+
+    with warehouse.session() as s:
+        person = auth.authenticate(s, username, PASSWORDS[username])
+        service = next(p for p in parties.services(s) if p.name == "Dienst Welzijn")
+        lot = intake.open_lot(s, person, service.id, "Els Claes")
+        form = intake.prefill(s, lot.id, serial)
+        form.manufacturer, form.model = "Dell", "Latitude 5420"
+        intake.receive(s, person, lot.id, form)
+        return lot.number
+
+
+def test_a_lot_left_open_by_another_person_is_resumed_with_f5(start, desk, warehouse):
+    number = lot_left_open_by(warehouse, "mia", "5CG9999A01")
+    window = start("tine")
+    notice = label(window, "openLotsNotice")
+    assert number in notice and "Mia Manager" in notice and "1 toestel" in notice, notice
+    desk.shortcut("F5")
+    assert number in label(window, "lotTitle") and "Els Claes" in label(window, "lotTitle")
+    desk.scan("5CG9999A02")  # the same model as the lot's last device: pre-filled, Enter
+    desk.enter()
+    assert label(window, "lotCounts").startswith("2 toestellen")
+    with warehouse.session() as s:
+        assert s.scalars(select(IntakeLot)).one().number == number  # no second lot
+
+
+def test_the_own_open_lot_comes_back_when_the_desk_is_opened_again(start, desk, warehouse):
+    number = lot_left_open_by(warehouse, "tine", "5CG9999A01")
+    window = start("tine")
+    assert number in label(window, "lotTitle")
+    verdict, message = scan_bar(window)
+    assert verdict == "good" and number in message

@@ -14,7 +14,7 @@ import pytest
 from bench_helpers import answer_checklist, pass_bench, wipe_and_verify
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from simkeys import Keyboard
 from sqlalchemy import select
 
@@ -511,3 +511,21 @@ def test_the_checklist_is_worked_with_the_keyboard(qtbot, bench, ui_database, pe
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is second.buttons[CheckOutcome.PASS]
     assert second.outcome() is None
+
+
+def test_a_short_checklist_sits_at_the_top_of_its_box(qtbot, bench, ui_database, people):
+    window, page = bench
+    window.resize(1366, 768)
+    tech, _boss = people
+    with ui_database.session() as s:  # a desktop: five checks, far fewer than the box holds
+        desktop = assets.register_asset(s, tech, category="desktop", manufacturer="Dell",
+                                        model="OptiPlex 7070 Micro", serial="Y27TEEQ",
+                                        media=[MediumSpec("ssd", "ZCQFO8R", 256)])
+    scan(qtbot, window, desktop.tag)
+    qtbot.waitUntil(lambda: bool(page.checklist.rows))
+    header = page.checklist.findChild(QLabel, "checklistHeader")
+    last = page.checklist.rows[-1].buttons[CheckOutcome.PASS]
+    needed = page.checklist.sizeHint().height()
+    assert page.checklist.height() > 1.5 * needed  # the box has room to spare
+    assert header.y() < header.height(), f"an empty band of {header.y()} px above the checklist"
+    assert last.y() + last.height() <= needed, "the checks are spread over the box"
