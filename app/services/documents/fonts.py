@@ -25,6 +25,7 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph as _Paragraph
+from reportlab.platypus.tables import CellStyle
 
 from ...paths import RESOURCES
 
@@ -70,6 +71,9 @@ def register() -> None:
     # A canvas starts in this font (ReportLab names Helvetica in every page's preamble otherwise,
     # a font nobody embeds).
     rl_config.canvas_basefontname = REGULAR
+    rl_config.defaultGraphicsFontName = REGULAR  # a drawing's (the QR code's) starting font
+    # Likewise a table sets its cells' font (default Helvetica) even around a Paragraph.
+    CellStyle.fontname = REGULAR
 
 
 @cache
@@ -126,6 +130,14 @@ def runs(text: str, font: str) -> list[tuple[str, str]]:
         else:
             out.append((chosen, char))
     return out
+
+
+def drawn_as_is(text: str, font: str) -> bool:
+    """Whether `font` draws the text as it stands: no fallback run, nothing right to left.
+
+    Only such text may go where ReportLab draws a string itself (a plain table cell).
+    """
+    return runs(text, font) == ([(font, text)] if text else [])
 
 
 def string_width(text: str, font: str, size: float) -> float:

@@ -26,7 +26,7 @@ from ...i18n import N_, current_language
 from ...timefmt import format_local
 from ..organisation import Identity
 from .a4 import WIDTH, DocumentPage, build_a4, letterhead, qr_drawing
-from .fonts import BOLD, REGULAR, Paragraph, string_width
+from .fonts import BOLD, REGULAR, Paragraph, drawn_as_is, string_width
 from .intake_receipt import category_name
 from .issued import qr_payload
 
@@ -172,7 +172,7 @@ def _devices(page: _Page, devices: list[dict]) -> Table:
     room = [w - 2 * PADDING for w in COLUMNS]
 
     def cell(text: str, column: int):
-        if string_width(text, FONT, CELL_SIZE) <= room[column]:
+        if drawn_as_is(text, FONT) and string_width(text, FONT, CELL_SIZE) <= room[column]:
             return text
         return Paragraph(escape(text), page.cell)
 
