@@ -136,3 +136,11 @@ def test_a_plain_latin_label_still_goes_as_printer_text():
     data = labels.LabelData("CD00000016", "Dell", "Latitude 5420 Café", "ABC", dt.date(2026, 1, 2))
     zpl = labels.render_zpl([data], "102x51")
     assert "^GFA" not in zpl and "Latitude 5420 Café" in zpl
+
+
+def test_arabic_keeps_bold_and_stands_upright_in_italics():
+    # DejaVu's bold face has Arabic; its oblique face has none, so there a run switches
+    # to the upright face (a <font> tag resets bold and italic to the named font's).
+    assert "<font" not in fonts.markup(f"<b>{SCHOOL}</b>")
+    assert f'<font name="{fonts.REGULAR}">' in fonts.markup(f"<i>{SCHOOL}</i>")
+    assert f'<b><font name="{fonts.CJK}">' in fonts.markup(f"<b>{CJK_MODEL}</b>")

@@ -34,13 +34,10 @@ FONTS_DIR = RESOURCES / "fonts"
 REGULAR, BOLD, ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
 MONO = "DejaVuSansMono"
 CJK = "DroidSansFallback"
-# DejaVu's oblique face has no Arabic: inside <i>, a run of it stays upright (its own family).
-UPRIGHT, UPRIGHT_BOLD = "DejaVuSansUpright", "DejaVuSansUpright-Bold"
 
 _FILES = {
     REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf", ITALIC: "DejaVuSans-Oblique.ttf",
     MONO: "DejaVuSansMono.ttf", CJK: "DroidSansFallback.ttf",
-    UPRIGHT: "DejaVuSans.ttf", UPRIGHT_BOLD: "DejaVuSans-Bold.ttf",
 }
 
 # Right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko…, the Arabic presentation forms).
@@ -48,6 +45,7 @@ _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 # Format characters (marks of direction, joiners): no glyph, nothing to draw once ordered.
 _FORMAT = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _MARKUP_TOKEN = re.compile(r"(<[^>]*>|&[#\w]+;)")
+_TAG = re.compile(r"<(/?)\s*(\w+)")
 
 
 def font_file(name: str) -> str:
@@ -77,25 +75,18 @@ def register() -> None:
 
 
 @cache
-def _fallback_family(name: str) -> str:
-    """Register a fallback font on first need: Droid's 3.4 MB are read only for CJK text."""
-    if name == CJK:
-        _register(CJK)
-        pdfmetrics.registerFontFamily(CJK, normal=CJK, bold=CJK, italic=CJK, boldItalic=CJK)
-    else:
-        _register(UPRIGHT)
-        _register(UPRIGHT_BOLD)
-        pdfmetrics.registerFontFamily(UPRIGHT, normal=UPRIGHT, bold=UPRIGHT_BOLD, italic=UPRIGHT,
-                                      boldItalic=UPRIGHT_BOLD)
-    return name
+def _register_cjk() -> None:
+    """Register the CJK fallback on first need: Droid's 3.4 MB are read only for CJK text."""
+    _register(CJK)
+    pdfmetrics.registerFontFamily(CJK, normal=CJK, bold=CJK, italic=CJK, boldItalic=CJK)
 
 
 @cache
 def covered(font: str) -> frozenset[int]:
     """The code points `font` has a glyph for."""
     register()
-    if font in (CJK, UPRIGHT, UPRIGHT_BOLD):
-        _fallback_family(CJK if font == CJK else UPRIGHT)
+    if font == CJK:
+        _register_cjk()
     return frozenset(pdfmetrics.getFont(font).face.charToGlyph)
 
 
@@ -158,47 +149,62 @@ def draw(canvas, x: float, y: float, text: str, font: str, size: float,
     return width
 
 
-def _family_for(code: int) -> str | None:
-    """The family a character of body text switches to, or None when every face has it."""
-    if code in covered(REGULAR) and code in covered(BOLD) and code in covered(ITALIC):
+def _fallback_in(face: str, code: int) -> str | None:
+    """The font a character of body text in `face` switches to, or None when `face` has it.
+
+    A <font name=…> tag sets bold and italic to those of the named font, so the choice
+    keeps what it can: DejaVu's oblique lacks Arabic, which then stands upright.
+    """
+    if code in covered(face):
         return None
-    if code in covered(REGULAR) or code in covered(BOLD):
-        return _fallback_family(UPRIGHT)
-    if code in covered(CJK):
-        return _fallback_family(CJK)
-    return None
+    for other in (BOLD, REGULAR) if face == BOLD else (REGULAR, BOLD):
+        if code in covered(other):
+            return other
+    return CJK if code in covered(CJK) else None
 
 
 def markup(text: str) -> str:
     """Paragraph markup with its text in drawing order and fallback runs in <font> tags.
 
-    Tags and entities stay as they are; the text between them is ordered and split.
+    Tags and entities stay as they are (<b> and <i> tell which face the text is in);
+    the text between them is ordered and split.
     """
     register()
     if text.isascii():
         return text
-    out = []
+    out, bold, italic = [], 0, 0
     for i, token in enumerate(_MARKUP_TOKEN.split(text)):
-        if i % 2 or token.isascii():  # a tag, an entity, or plain ASCII text
+        if i % 2:  # a tag or an entity
+            out.append(token)
+            tag = _TAG.match(token)
+            if tag and not token.endswith("/>"):
+                step = -1 if tag.group(1) else 1
+                name = tag.group(2).lower()
+                bold += step if name in ("b", "strong") else 0
+                italic += step if name in ("i", "em") else 0
+            continue
+        if token.isascii():
             out.append(token)
             continue
-        family, run = None, []
+        face = BOLD if bold > 0 else ITALIC if italic > 0 else REGULAR
+        font, run = None, []
         for char in visual(token):
-            wanted = None if char.isspace() and family is None else _family_for(ord(char))
-            if char.isspace() and family is not None:
-                wanted = family  # a space inside a run of fallback text stays in it
-            if wanted != family and run:
-                out.append(_wrapped(family, "".join(run)))
+            # a space inside a run of fallback text stays in it
+            wanted = font if char.isspace() else _fallback_in(face, ord(char))
+            if wanted != font and run:
+                out.append(_wrapped(font, "".join(run)))
                 run = []
-            family = wanted
+            font = wanted
             run.append(char)
         if run:
-            out.append(_wrapped(family, "".join(run)))
+            out.append(_wrapped(font, "".join(run)))
     return "".join(out)
 
 
-def _wrapped(family: str | None, piece: str) -> str:
-    return piece if family is None else f'<font name="{family}">{piece}</font>'
+def _wrapped(font: str | None, piece: str) -> str:
+    if font == CJK:
+        _register_cjk()
+    return piece if font is None else f'<font name="{font}">{piece}</font>'
 
 
 class Paragraph(_Paragraph):
