@@ -19,8 +19,9 @@ from handover_helpers import laptops_request, ready_device, reserve_all_proposal
 from pdfcheck import pdf_text, render_png, write_pdf
 
 from app.models import PartyType
-from app.services import handovers, parties
+from app.services import handovers, intake, parties
 from app.services.documents import fonts, labels
+from app.services.documents.command_sheet import render_command_sheet
 
 PERSON = "Ayşe Yılmaz-Dvořák"  # Latin Extended-A: ş ı ř
 SCHOOL = "مدرسة الأمل"  # Arabic: joined letter forms, right to left
@@ -94,6 +95,33 @@ def test_the_arabic_school_comes_back_letter_for_letter(certificate):
     text = _logical(pdf_text(certificate))
     for word in SCHOOL.split():
         assert word in text, word
+
+
+def test_the_intake_receipt_prints_a_courier_and_models_in_every_script(session, technician,
+                                                                        manager, tmp_path,
+                                                                        pdf_tools):
+    service = parties.create_party(session, manager, PartyType.SERVICE, name="Служба Ελλάδα")
+    lot = intake.open_lot(session, technician, service.id, delivered_by=PERSON)
+    for i, model in enumerate((GREEK_MODEL, SCHOOL, CJK_MODEL)):
+        result = intake.interpret_scan(session, lot.id, f"UNI-R{i}")
+        result.form.manufacturer, result.form.model = CYRILLIC_MAKER, model
+        intake.receive(session, technician, lot.id, result.form)
+    pdf = write_pdf(intake.close_lot(session, technician, lot.id, language="en").pdf, tmp_path,
+                    "receipt.pdf")
+    used = _fonts_of(pdf)
+    assert used and all(embedded for _, embedded in used), used
+    text = _logical(pdf_text(pdf))
+    for name in (PERSON, GREEK_MODEL, CYRILLIC_MAKER, CJK_MODEL, *SCHOOL.split()):
+        assert name in text, name
+    assert not any(box in text for box in BOXES)
+    render_png(pdf)
+
+
+def test_the_command_sheet_embeds_its_fonts(tmp_path, pdf_tools):
+    path = tmp_path / "commands.pdf"
+    render_command_sheet(path)
+    used = _fonts_of(path)
+    assert used and all(embedded for _, embedded in used), used
 
 
 def test_every_font_of_the_labels_is_embedded_and_the_names_come_back(label_pdf):
