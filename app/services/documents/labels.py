@@ -492,7 +492,8 @@ def _zpl_bitmap(t: TextLine, k: float, x: int, baseline: int) -> str:
     """
     em = t.size * k  # the font size in dots
     above, below = math.ceil(0.95 * em), math.ceil(0.3 * em)  # accents on capitals, descenders
-    pieces = [(_pil_font(f, round(em)), piece) for f, piece in runs(t.text, t.font)]
+    # Bold, as font 0 is: the line was measured in DejaVu Sans Bold (`_bold_measure`).
+    pieces = [(_pil_font(f, round(em)), piece) for f, piece in runs(t.text, BOLD)]
     width = max(1, math.ceil(sum(font.getlength(piece) for font, piece in pieces)))
     image = Image.new("1", (width, above + below), 0)
     pen = ImageDraw.Draw(image)
@@ -575,7 +576,12 @@ def _zpl_label(data: LabelData, lay: Layout, dpi: int) -> str:
 
 
 def render_zpl(labels: Sequence[LabelData], layout: str | Layout = "102x51", dpi: int = 203) -> str:
-    """ZPL II for a Zebra printer: one ^XA…^XZ format per label, UTF-8 text (^CI28)."""
+    """ZPL II for a Zebra printer: one ^XA…^XZ format per label.
+
+    Text goes as UTF-8 (^CI28) in the resident font 0 where that font has every character
+    (`zebra_prints`); any other line goes as a bitmap drawn with the PDF's fonts, so no
+    name comes out as '?' or blank on a printer without a downloaded Unicode font.
+    """
     lay = get_layout(layout)
     if lay.is_sheet:
         rolls = ", ".join(k for k, v in LAYOUTS.items() if not v.is_sheet)
