@@ -29,6 +29,7 @@ GREEK_MODEL = "Φορητός Παπαδόπουλος"
 CYRILLIC_MAKER = "Łukasz Дмитрий"  # Latin Extended and Cyrillic in one run of text
 CJK_MODEL = "联想 笔记本 東京 김민준"  # Chinese, Japanese kanji, Korean Hangul
 LATIN_NAMES = (PERSON, GREEK_MODEL, CYRILLIC_MAKER, CJK_MODEL)
+EMOJI_ORG = "Repair Café 😀"  # beyond U+FFFF: DejaVu draws it, the text must read back
 BOXES = ("\u25a0", "\ufffd", "\u25a1")  # black square, replacement character, white square
 
 
@@ -72,7 +73,7 @@ def _label_data() -> list[labels.LabelData]:
     day = dt.date(2026, 12, 3)
     return [labels.LabelData("CD00000016", CYRILLIC_MAKER, GREEK_MODEL, "SN-Ω1", day, PERSON),
             labels.LabelData("CD00000024", "", SCHOOL, None, day),
-            labels.LabelData("CD00000032", "Lenovo", CJK_MODEL, "X1", day)]
+            labels.LabelData("CD00000032", "Lenovo", CJK_MODEL, "X1", day, EMOJI_ORG)]
 
 
 def test_every_font_of_the_certificate_is_embedded(certificate):
@@ -128,7 +129,7 @@ def test_every_font_of_the_labels_is_embedded_and_the_names_come_back(label_pdf)
     used = _fonts_of(label_pdf)
     assert used and all(embedded for _, embedded in used), used
     text = _logical(pdf_text(label_pdf))
-    for name in (PERSON, GREEK_MODEL, CYRILLIC_MAKER, CJK_MODEL, *SCHOOL.split()):
+    for name in (PERSON, GREEK_MODEL, CYRILLIC_MAKER, CJK_MODEL, EMOJI_ORG, *SCHOOL.split()):
         assert name in text, name
     assert "?" not in text and not any(box in text for box in BOXES)
     render_png(label_pdf)

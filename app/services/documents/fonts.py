@@ -22,7 +22,7 @@ from functools import cache
 import arabic_reshaper
 from bidi import get_display
 from reportlab import rl_config
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph as _Paragraph
 from reportlab.platypus.tables import CellStyle
@@ -72,6 +72,26 @@ def register() -> None:
     rl_config.defaultGraphicsFontName = REGULAR  # a drawing's (the QR code's) starting font
     # Likewise a table sets its cells' font (default Helvetica) even around a Paragraph.
     CellStyle.fontname = REGULAR
+    if ttfonts.makeToUnicodeCMap is not _to_unicode_cmap:
+        ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+
+
+_reportlab_to_unicode_cmap = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """ReportLab's ToUnicode map, with characters beyond U+FFFF (emoji) as UTF-16 pairs.
+
+    ReportLab writes U+1F600 as <1F600>, which PDF readers cut to U+1F60: the emoji
+    prints, but copying or searching the text finds another character.
+    """
+    cmap = _reportlab_to_unicode_cmap(fontname, subset)
+    for i, code in enumerate(subset):
+        if code > 0xFFFF:
+            high = 0xD800 + ((code - 0x10000) >> 10)
+            low = 0xDC00 + ((code - 0x10000) & 0x3FF)
+            cmap = cmap.replace(f"<{i:02X}> <{code:04X}>", f"<{i:02X}> <{high:04X}{low:04X}>")
+    return cmap
 
 
 @cache
