@@ -139,11 +139,13 @@ def processor_pdf(number: str) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
+    from .documents.fonts import BOLD, REGULAR
+
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4)
-    c.setFont("Helvetica-Bold", 16)
+    c.setFont(BOLD, 16)
     c.drawString(72, 760, "Galloo Recycling — Attest van vernietiging")
-    c.setFont("Helvetica", 11)
+    c.setFont(REGULAR, 11)
     c.drawString(72, 730, f"Partij {number}: ontvangen, ontmanteld en gerecycleerd volgens WEEELABEX.")
     c.save()
     return buf.getvalue()

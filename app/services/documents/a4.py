@@ -17,18 +17,19 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import Flowable, Image, SimpleDocTemplate, Table, TableStyle
 
 from ...i18n import N_, translate
 from ..organisation import Identity
+from .fonts import BOLD, REGULAR, Paragraph, draw
 
 PAGE_MARGIN = 18 * mm
 FRAME_PADDING = 6  # points SimpleDocTemplate's frame keeps free on either side
 WIDTH = A4[0] - 2 * PAGE_MARGIN - 2 * FRAME_PADDING  # what a table may fill: about 170 mm
 LOGO_BOX = (45 * mm, 15 * mm)  # the most a logo takes in the letterhead (width, height)
-LETTERHEAD_NAME = ParagraphStyle("letterhead_name", fontName="Helvetica-Bold", fontSize=10.5,
+LETTERHEAD_NAME = ParagraphStyle("letterhead_name", fontName=BOLD, fontSize=10.5,
                                  leading=13)
-LETTERHEAD_DETAIL = ParagraphStyle("letterhead_detail", fontName="Helvetica", fontSize=8,
+LETTERHEAD_DETAIL = ParagraphStyle("letterhead_detail", fontName=REGULAR, fontSize=8,
                                    leading=10, textColor=colors.HexColor("#404040"))
 
 
@@ -88,9 +89,9 @@ def build_a4(story: list, *, title: str, author: str, footer_left: str, page_lab
 
     def footer(canvas, document):
         canvas.saveState()
-        canvas.setFont("Helvetica", 7.5)
-        canvas.drawString(PAGE_MARGIN + FRAME_PADDING, 10 * mm, footer_left)
-        canvas.drawRightString(A4[0] - PAGE_MARGIN - FRAME_PADDING, 10 * mm, page_label(document.page))
+        draw(canvas, PAGE_MARGIN + FRAME_PADDING, 10 * mm, footer_left, REGULAR, 7.5)
+        draw(canvas, A4[0] - PAGE_MARGIN - FRAME_PADDING, 10 * mm, page_label(document.page),
+             REGULAR, 7.5, "right")
         canvas.restoreState()
 
     buf = io.BytesIO()
@@ -108,14 +109,15 @@ class DocumentPage:
 
     def __init__(self, language: str, *, body: tuple[float, float] = (9.5, 12),
                  small: tuple[float, float] = (8, 10), cell: tuple[float, float] = (7.5, 9),
-                 bold_font: str = "Helvetica-Bold", heading: dict | None = None) -> None:
+                 bold_font: str = BOLD, heading: dict | None = None) -> None:
         self.language = language
         base = getSampleStyleSheet()
-        self.body = ParagraphStyle("body", parent=base["BodyText"], fontSize=body[0], leading=body[1])
+        self.body = ParagraphStyle("body", parent=base["BodyText"], fontName=REGULAR,
+                                   fontSize=body[0], leading=body[1])
         self.small = ParagraphStyle("small", parent=self.body, fontSize=small[0], leading=small[1])
         self.cell = ParagraphStyle("cell", parent=self.body, fontSize=cell[0], leading=cell[1])
-        self.title = ParagraphStyle("title", parent=base["Title"], fontSize=17, alignment=0,
-                                    spaceAfter=2)
+        self.title = ParagraphStyle("title", parent=base["Title"], fontName=BOLD, fontSize=17,
+                                    alignment=0, spaceAfter=2)
         self.heading = ParagraphStyle("heading", parent=self.body, fontName=bold_font,
                                       **(heading if heading is not None else {"spaceBefore": 2}))
 

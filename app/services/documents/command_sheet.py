@@ -15,12 +15,12 @@ from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from ...i18n import N_, translate
 from ..codes import BENCH_COMMANDS, INTAKE_COMMANDS, Command
-from .labels import BAR_QUIET_MODULES, BOLD, REGULAR
+from .fonts import BOLD, MONO, REGULAR, string_width
+from .labels import BAR_QUIET_MODULES
 
 # The same words as the intake page's buttons and messages, so sheet and screen agree.
 COMMAND_NAMES = {
@@ -64,7 +64,7 @@ def _fitted(text: str, font: str, size: float, width: float) -> tuple[float, lis
         if len(lines) <= (1 if step == size else 2):
             return step, lines
     two_lines = simpleSplit(text, font, size * 0.8, width)[:2]
-    natural = max(stringWidth(line, font, 1) for line in two_lines)
+    natural = max(string_width(line, font, 1) for line in two_lines)
     step = max(MIN_PT, width / natural)
     return step, simpleSplit(text, font, step, width)[:2]
 
@@ -81,7 +81,7 @@ def render_command_sheet(out: BinaryIO | str | PathLike[str]) -> None:
 
 def _draw_sheet(canvas: Canvas, title: str, commands: tuple[Command, ...]) -> None:
     width, height = A4
-    size = min(20, 20 * (width - 2 * MARGIN) / stringWidth(title, BOLD, 20))  # one line, fitted
+    size = min(20, 20 * (width - 2 * MARGIN) / string_width(title, BOLD, 20))  # one line, fitted
     canvas.setFont(BOLD, size)
     canvas.drawString(MARGIN, height - MARGIN - 20, title)
 
@@ -106,7 +106,7 @@ def _draw_sheet(canvas: Canvas, title: str, commands: tuple[Command, ...]) -> No
             canvas.line(MARGIN, row_top + 8 * mm, width - MARGIN, row_top + 8 * mm)
         bars_y = row_top - BAR_HEIGHT
         barcode.drawOn(canvas, bars_x, bars_y)
-        canvas.setFont("Courier", 10)
+        canvas.setFont(MONO, 10)
         canvas.drawString(MARGIN, bars_y - 5 * mm, command_code(command))
 
         name = COMMAND_NAMES.get(command, command.value.replace("_", " ").capitalize())

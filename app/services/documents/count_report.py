@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from ...i18n import N_, current_language, translate
 from ...models import CountFinding, CountResolution, utcnow
@@ -26,6 +26,7 @@ from ...timefmt import format_local
 from ..organisation import Identity
 from .a4 import WIDTH, build_a4, letterhead
 from .a4 import qr_drawing as _qr
+from .fonts import BOLD, REGULAR, Paragraph
 from .issued import qr_payload
 
 TITLE = N_("Stock count report")
@@ -128,11 +129,13 @@ def render_count_report(number: str, report: CountReport, language: str | None =
         return escape(plain(text, **params))
 
     base = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=base["BodyText"], fontSize=9.5, leading=12)
+    body = ParagraphStyle("body", parent=base["BodyText"], fontName=REGULAR, fontSize=9.5,
+                          leading=12)
     small = ParagraphStyle("small", parent=body, fontSize=8, leading=10)
     cell = ParagraphStyle("cell", parent=body, fontSize=7.5, leading=9)
-    title = ParagraphStyle("title", parent=base["Title"], fontSize=17, alignment=0, spaceAfter=2)
-    heading = ParagraphStyle("heading", parent=body, fontName="Helvetica-Bold", spaceBefore=2)
+    title = ParagraphStyle("title", parent=base["Title"], fontName=BOLD, fontSize=17, alignment=0,
+                           spaceAfter=2)
+    heading = ParagraphStyle("heading", parent=body, fontName=BOLD, spaceBefore=2)
 
     # --- head: number, location, people and times; the QR code on the right -----------------
     where = f"<b>{escape(report.location_code)}</b> — {escape(report.site)} · {escape(report.place)}"

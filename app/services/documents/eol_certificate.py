@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from ...i18n import N_, current_language
 from ...models import User, utcnow
@@ -26,6 +26,7 @@ from ...timefmt import format_local
 from .. import weee
 from ..organisation import Identity
 from .a4 import WIDTH, DocumentPage, build_a4, letterhead, qr_drawing
+from .fonts import Paragraph
 from .intake_receipt import category_name
 from .issued import qr_payload
 

@@ -20,13 +20,13 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from ...i18n import N_, current_language
 from ...timefmt import format_local
 from ..organisation import Identity
 from .a4 import WIDTH, DocumentPage, build_a4, letterhead, qr_drawing
+from .fonts import BOLD, REGULAR, Paragraph, drawn_as_is, string_width
 from .intake_receipt import category_name
 from .issued import qr_payload
 
@@ -62,7 +62,7 @@ TERMS = {
 TYPE_NAMES = {"service": N_("internal service"), "school": N_("school"), "charity": N_("charity"),
               "public_body": N_("other public body")}
 
-FONT, FONT_BOLD, CELL_SIZE = "Helvetica", "Helvetica-Bold", 7.5
+FONT, FONT_BOLD, CELL_SIZE = REGULAR, BOLD, 7.5
 # # | tag | category | manufacturer and model | serial | grade | sanitisation certificate
 COLUMNS = [w * mm for w in (9, 22, 18, 53, 30, 12, 26)]
 PADDING = 3
@@ -172,7 +172,7 @@ def _devices(page: _Page, devices: list[dict]) -> Table:
     room = [w - 2 * PADDING for w in COLUMNS]
 
     def cell(text: str, column: int):
-        if stringWidth(text, FONT, CELL_SIZE) <= room[column]:
+        if drawn_as_is(text, FONT) and string_width(text, FONT, CELL_SIZE) <= room[column]:
             return text
         return Paragraph(escape(text), page.cell)
 

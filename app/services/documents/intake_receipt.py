@@ -19,7 +19,6 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     KeepTogether,
-    Paragraph,
     SimpleDocTemplate,
     Spacer,
     Table,
@@ -32,6 +31,7 @@ from ...timefmt import format_local
 from ..organisation import Identity
 from .a4 import letterhead
 from .a4 import qr_drawing as _qr
+from .fonts import BOLD, REGULAR, Paragraph, draw
 from .issued import qr_payload
 
 CATEGORY_NAMES = {
@@ -54,9 +54,11 @@ def render_intake_receipt(number: str, lot: IntakeLot, devices: list[Asset], rec
         return escape(translate(text, lang, **params))
 
     styles = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=styles["BodyText"], fontSize=9.5, leading=12)
+    body = ParagraphStyle("body", parent=styles["BodyText"], fontName=REGULAR, fontSize=9.5,
+                          leading=12)
     small = ParagraphStyle("small", parent=body, fontSize=8, leading=10)
-    title = ParagraphStyle("title", parent=styles["Title"], fontSize=17, alignment=0, spaceAfter=2)
+    title = ParagraphStyle("title", parent=styles["Title"], fontName=BOLD, fontSize=17, alignment=0,
+                           spaceAfter=2)
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
                             topMargin=16 * mm, bottomMargin=18 * mm,
@@ -122,10 +124,9 @@ def render_intake_receipt(number: str, lot: IntakeLot, devices: list[Asset], rec
 
     def footer(canvas, document):
         canvas.saveState()
-        canvas.setFont("Helvetica", 7.5)
-        canvas.drawString(18 * mm, 10 * mm, f"{number} · {lot.number}")
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm,
-                               translate(N_("page {page}"), lang, page=document.page))
+        draw(canvas, 18 * mm, 10 * mm, f"{number} · {lot.number}", REGULAR, 7.5)
+        draw(canvas, A4[0] - 18 * mm, 10 * mm, translate(N_("page {page}"), lang, page=document.page),
+             REGULAR, 7.5, "right")
         canvas.restoreState()
 
     doc.build(story, onFirstPage=footer, onLaterPages=footer)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 import socket
 from collections.abc import Callable, Sequence
@@ -23,10 +24,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import segno
+from PIL import Image, ImageDraw, ImageFont
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from ...i18n import N_, _
@@ -34,6 +35,7 @@ from ...paths import RESOURCES
 from ...timefmt import local
 from ..errors import DomainError
 from ..organisation import DEFAULT_NAME as DEFAULT_ORG  # what a label says until one is set
+from .fonts import BOLD, FONTS_DIR, REGULAR, draw, font_file, runs, string_width
 
 LAYOUTS_FILE = RESOURCES / "labels" / "layouts.json"
 ZPL_PORT = 9100
@@ -43,9 +45,9 @@ ZPL_PORT = 9100
 BAR_QUIET_MODULES = 10
 QR_QUIET_MODULES = 4
 
-REGULAR, BOLD = "Helvetica", "Helvetica-Bold"
-# Helvetica's ascender and descender as a fraction of the font size: the box a line of text fills.
-ASCENT, DESCENT = 0.75, 0.22
+# The box a line of text fills, as a fraction of the font size: DejaVu Sans's capitals stand
+# 0.73 high and its descenders reach 0.24 down.
+ASCENT, DESCENT = 0.75, 0.24
 # What a label can carry: scanners and both symbologies read it, ZPL needs no escaping for it.
 PRINTABLE_CODE = re.compile(r"^[0-9A-Z][0-9A-Z\-./:_]{0,39}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -185,12 +187,6 @@ def _clean(text: str | None) -> str:
     return " ".join(_CONTROL.sub(" ", text or "").split())
 
 
-def _pdf_safe(text: str) -> str:
-    # The PDF uses the standard Helvetica fonts (nothing to embed, fast, on every PDF
-    # reader); they cover Windows-1252, i.e. every Latin letter a Belgian device name uses.
-    return text.encode("cp1252", "replace").decode("cp1252")
-
-
 # -------------------------------------------------------------------------------------- geometry
 
 
@@ -271,7 +267,7 @@ class Placement:
 Measure = Callable[[str, str, float], float]
 
 
-def fit(text: str, width: float, font: str, size: float, measure: Measure = stringWidth,
+def fit(text: str, width: float, font: str, size: float, measure: Measure = string_width,
         ellipsis: str = "…") -> str:
     """The text, or its longest beginning plus an ellipsis, that is at most `width` wide."""
     if measure(text, font, size) <= width:
@@ -339,8 +335,7 @@ def _code128(tag: str, layout: Layout) -> Code128:
     return barcode
 
 
-def place(data: LabelData, layout: Layout, measure: Measure = stringWidth, ellipsis: str = "…",
-          clean: Callable[[str], str] = _pdf_safe,
+def place(data: LabelData, layout: Layout, measure: Measure = string_width, ellipsis: str = "…",
           qr_shape: Callable[[str], tuple[int, str]] = _pdf_qr_shape) -> Placement:
     """The label's geometry: QR top left, Code 128 and tag beside it, model and serial below.
 
@@ -368,7 +363,7 @@ def place(data: LabelData, layout: Layout, measure: Measure = stringWidth, ellip
 
     def line(role: str, text: str, font: str, size: float, x: float, baseline: float,
              room: float, align: str = "left") -> TextLine:
-        text = fit(clean(_clean(text)), room, font, size, measure, ellipsis)
+        text = fit(_clean(text), room, font, size, measure, ellipsis)
         w = measure(text, font, size)
         shift = {"left": 0.0, "centre": (room - w) / 2, "right": room - w}[align]
         return TextLine(role, text, font, size, x + shift, baseline, w, align, (x, room))
@@ -435,8 +430,7 @@ def _draw(canvas: Canvas, p: Placement, ox: float, oy: float) -> None:
     canvas.addLiteral(f"q {matrix} cm {_qr_symbol(p.tag)[2]} Q")
     p.barcode.drawOn(canvas, ox + p.bars.x - p.barcode.lquiet, oy + p.bars.y)
     for t in p.texts:
-        canvas.setFont(t.font, t.size)
-        canvas.drawString(ox + t.x, oy + t.baseline, t.text)
+        draw(canvas, ox + t.x, oy + t.baseline, t.text, t.font, t.size)
 
 
 def render_pdf(labels: Sequence[LabelData], layout: str | Layout,
@@ -469,9 +463,56 @@ def render_pdf(labels: Sequence[LabelData], layout: str | Layout,
 
 
 def _bold_measure(text: str, font: str, size: float) -> float:
-    # Zebra font 0 is a bold condensed face: Helvetica Bold is wider for every text, so a
-    # line measured with it never runs off the label.
-    return stringWidth(text, BOLD, size)
+    # Zebra font 0 is a bold condensed face: DejaVu Sans Bold is wider for every text, so a
+    # line measured with it never runs off the label (and a line sent as a bitmap, drawn in
+    # that very font, is exactly as wide as measured).
+    return string_width(text, BOLD, size)
+
+
+def zebra_prints(text: str) -> bool:
+    """Whether the printer's resident font 0 prints every character of the text.
+
+    Font 0 (CG Triumvirate Bold Condensed) holds the Latin-1 / Windows-1252 repertoire
+    of Zebra's code pages; under ^CI28 a character outside its glyphs prints as nothing
+    or a substitute, and no resident font shapes Arabic or holds CJK. What it cannot print
+    goes to the printer as a bitmap drawn with the app's own fonts (`_zpl_bitmap`).
+    """
+    try:
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _zpl_bitmap(t: TextLine, k: float, x: int, baseline: int) -> str:
+    """One line of text as a ^GFA graphic field, drawn with the PDF's fonts at the printer's dots.
+
+    The same runs as the PDF (fallback fonts, Arabic shaped and in visual order), so a
+    Zebra prints 'Łukasz', 'Παπαδόπουλος' or '王小明' whatever its firmware holds.
+    """
+    em = t.size * k  # the font size in dots
+    above, below = math.ceil(0.95 * em), math.ceil(0.3 * em)  # accents on capitals, descenders
+    # Bold, as font 0 is: the line was measured in DejaVu Sans Bold (`_bold_measure`).
+    pieces = [(_pil_font(f, round(em)), piece) for f, piece in runs(t.text, BOLD)]
+    width = max(1, math.ceil(sum(font.getlength(piece) for font, piece in pieces)))
+    image = Image.new("1", (width, above + below), 0)
+    pen = ImageDraw.Draw(image)
+    left = 0.0
+    for font, piece in pieces:
+        pen.text((left, above), piece, font=font, fill=1, anchor="ls")
+        left += font.getlength(piece)
+    row = (width + 7) // 8
+    data = image.tobytes().hex().upper()  # 1 = black, as ^GF wants it; rows padded to a byte
+    return (f"^FO{x},{max(0, baseline - above)}"
+            f"^GFA,{row * image.height},{row * image.height},{row},{data}^FS")
+
+
+@lru_cache(maxsize=32)
+def _pil_font(name: str, size: int) -> ImageFont.FreeTypeFont:
+    # BASIC layout: the text comes already shaped and in visual order (`runs`); Raqm would
+    # reorder it a second time.
+    return ImageFont.truetype(str(FONTS_DIR / font_file(name)), max(1, size),
+                              layout_engine=ImageFont.Layout.BASIC)
 
 
 def zpl_text(text: str) -> str:
@@ -496,8 +537,7 @@ def _zpl_code128(code: str) -> str:
 
 
 def _zpl_label(data: LabelData, lay: Layout, dpi: int) -> str:
-    p = place(data, lay, measure=_bold_measure, ellipsis="...", clean=lambda s: s,
-              qr_shape=_qr_shape)
+    p = place(data, lay, measure=_bold_measure, ellipsis="...", qr_shape=_qr_shape)
     k = dpi / 72  # dots per point
 
     def x(v: float) -> int:
@@ -518,6 +558,9 @@ def _zpl_label(data: LabelData, lay: Layout, dpi: int) -> str:
     out.append(f"^FO{x(p.bars.x)},{y(p.bars.top)}^BY{module},3,{bar_height}"
                f"^BCN,{bar_height},N,N,N,N^FD{_zpl_code128(p.tag)}^FS")
     for t in p.texts:
+        if not zebra_prints(t.text):
+            out.append(_zpl_bitmap(t, k, x(t.x), y(t.baseline)))
+            continue
         h = max(10, round(t.size * k))
         font = f"^A0N,{h},{h}"
         if t.align == "left":
@@ -533,7 +576,12 @@ def _zpl_label(data: LabelData, lay: Layout, dpi: int) -> str:
 
 
 def render_zpl(labels: Sequence[LabelData], layout: str | Layout = "102x51", dpi: int = 203) -> str:
-    """ZPL II for a Zebra printer: one ^XA…^XZ format per label, UTF-8 text (^CI28)."""
+    """ZPL II for a Zebra printer: one ^XA…^XZ format per label.
+
+    Text goes as UTF-8 (^CI28) in the resident font 0 where that font has every character
+    (`zebra_prints`); any other line goes as a bitmap drawn with the PDF's fonts, so no
+    name comes out as '?' or blank on a printer without a downloaded Unicode font.
+    """
     lay = get_layout(layout)
     if lay.is_sheet:
         rolls = ", ".join(k for k, v in LAYOUTS.items() if not v.is_sheet)

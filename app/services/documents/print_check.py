@@ -13,12 +13,13 @@ import datetime as dt
 
 from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import Spacer
 
 from ...i18n import N_, current_language
 from ...timefmt import format_local, local
 from ..organisation import Identity
 from .a4 import DocumentPage, build_a4, letterhead
+from .fonts import Paragraph
 from .labels import LabelData
 
 TITLE = N_("Test page")

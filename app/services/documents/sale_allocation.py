@@ -12,13 +12,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 
 from ...i18n import N_, current_language
 from ...models import SaleItem, SaleRound, StaffMember, User, utcnow
 from ...timefmt import format_local
 from ..organisation import Identity
 from .a4 import WIDTH, build_a4, letterhead, qr_drawing
+from .fonts import MONO, Paragraph
 from .issued import qr_payload
 from .sale_common import SalePage, esc, euros, fields_table, grid
 
@@ -64,7 +65,7 @@ def render_allocation_report(number: str, round_: SaleRound, lines: list[Allocat
         (N_("Drawn on"), esc(format_local(issued_at or utcnow()))),
         (N_("Drawn by"), esc(issued_by.display_name)),
         (N_("Devices / candidates"), f"{len(lines)} / {len(people)}"),
-        (N_("Seed"), f"<font name='Courier-Bold'>{esc(round_.seed)}</font>"),
+        (N_("Seed"), f"<font name='{MONO}'>{esc(round_.seed)}</font>"),
     ]
     qr = 34 * mm
     head = Table([[fields_table(page, fields, WIDTH - qr, 38 * mm),

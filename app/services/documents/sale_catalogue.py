@@ -11,12 +11,13 @@ from __future__ import annotations
 import io
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import Spacer
 
 from ...i18n import N_, current_language, translate
 from ...models import SaleRound
 from ..organisation import Identity
 from .a4 import WIDTH, build_a4, letterhead
+from .fonts import Paragraph
 from .intake_receipt import category_name
 from .sale_common import SalePage, esc, euros, grid
 

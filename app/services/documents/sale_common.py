@@ -9,9 +9,10 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Table, TableStyle
 
 from .a4 import DocumentPage
+from .fonts import Paragraph
 
 HEADER_FILL = colors.HexColor("#e8eef4")
 

@@ -12,13 +12,14 @@ import datetime as dt
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from ...i18n import N_, current_language
 from ...models import SaleItem, User, utcnow
 from ...timefmt import format_local
 from ..organisation import Identity
 from .a4 import WIDTH, build_a4, letterhead, qr_drawing
+from .fonts import Paragraph
 from .intake_receipt import category_name
 from .issued import qr_payload
 from .sale_common import SalePage, esc, euros, fields_table, grid

@@ -23,7 +23,6 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     KeepTogether,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -35,6 +34,7 @@ from ...timefmt import format_local
 from ..organisation import Identity
 from .a4 import WIDTH, DocumentPage, build_a4, letterhead
 from .a4 import qr_drawing as _qr
+from .fonts import Paragraph
 from .issued import qr_payload
 
 TITLE = N_("Data sanitisation certificate")
