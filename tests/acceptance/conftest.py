@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from desk import Desk  # noqa: E402
+from desk import PASSWORDS, Desk  # noqa: E402
 
 from app import i18n  # noqa: E402
 from app.config import Settings, default_database_url  # noqa: E402
@@ -31,7 +31,6 @@ from app.ui.sign_in import SignInDialog  # noqa: E402
 
 SCREEN_WIDTH, SCREEN_HEIGHT = 1280, 800  # the narrowest desk screen in the warehouse
 LOWEST_SCREEN = 768  # and the lowest (1366×768)
-PASSWORDS = {"admin": "admin-pass-1", "tine": "tech-pass-1", "mia": "mgr-pass-1"}
 
 
 @pytest.fixture

@@ -17,6 +17,9 @@ from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
+# The people of the acceptance warehouse (conftest.warehouse) and their passwords.
+PASSWORDS = {"admin": "admin-pass-1", "tine": "tech-pass-1", "mia": "mgr-pass-1"}
+
 PERSON_GAP = 150
 SCANNER_GAP = 10
 KEYS = {"Enter": Qt.Key.Key_Return, "Tab": Qt.Key.Key_Tab, "Esc": Qt.Key.Key_Escape,

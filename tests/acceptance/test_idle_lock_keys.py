@@ -20,12 +20,18 @@ def locked(window) -> bool:
     return cover is not None and cover.isVisible()
 
 
-def test_the_locked_desk_says_who_and_unlocks_with_enter(quick_lock, start, desk, qtbot):
-    window = start("tine")
+def lock_dialog(window, qtbot):
+    """The desk locks itself; the unlock dialog comes up with the keyboard in it."""
     qtbot.waitUntil(lambda: locked(window), timeout=5000)
     dialog = QApplication.activeModalWidget()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None
                     and dialog.isAncestorOf(QApplication.focusWidget()))
+    return dialog
+
+
+def test_the_locked_desk_says_who_and_unlocks_with_enter(quick_lock, start, desk, qtbot):
+    window = start("tine")
+    dialog = lock_dialog(window, qtbot)
     assert "vergrendeld" in dialog.header_label.text() and "Tine Technieker" in dialog.intro_label.text()
     desk.press("Esc")  # Esc does not unlock
     assert locked(window)
@@ -40,10 +46,7 @@ def test_another_person_signs_in_at_the_locked_desk(quick_lock, start, desk, qtb
     from app.ui.main_window import MainWindow
 
     window = start("tine")
-    qtbot.waitUntil(lambda: locked(window), timeout=5000)
-    dialog = QApplication.activeModalWidget()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None
-                    and dialog.isAncestorOf(QApplication.focusWidget()))
+    dialog = lock_dialog(window, qtbot)
     assert "F2" in dialog.findChild(QWidget, "switchUserButton").text()
     desk.shortcut("F2")  # another person signs in
     assert "Tine Technieker" in dialog.intro_label.text() and not dialog.username_edit.isReadOnly()
@@ -64,10 +67,7 @@ def test_another_person_signs_in_at_the_locked_desk(quick_lock, start, desk, qtb
 
 def test_the_wrong_person_does_not_unlock_someone_else_s_work(quick_lock, start, desk, qtbot):
     window = start("tine")
-    qtbot.waitUntil(lambda: locked(window), timeout=5000)
-    dialog = QApplication.activeModalWidget()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None
-                    and dialog.isAncestorOf(QApplication.focusWidget()))
+    dialog = lock_dialog(window, qtbot)
     assert dialog.username_edit.isReadOnly() and dialog.username_edit.text() == "tine"
     desk.type("mgr-pass-1")  # Mia's password in Tine's name: refused, still locked
     desk.enter()

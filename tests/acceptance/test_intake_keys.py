@@ -239,9 +239,9 @@ def test_a_mixed_lot_of_twelve_is_received_and_its_receipt_printed(open_lot, des
 
 def lot_left_open_by(warehouse, username: str, serial: str):
     """A lot opened at another desk (or before the app was closed) with one device in it."""
-    from app.services import auth, intake, parties
+    from desk import PASSWORDS
 
-    from conftest import PASSWORDS
+    from app.services import auth, intake, parties
 
     with warehouse.session() as s:
         person = auth.authenticate(s, username, PASSWORDS[username])
