@@ -174,6 +174,16 @@ class SheetTooLarge(ImportRefused):
                  "or import the register sheet on its own.")
 
 
+class TooManyRows(ImportRefused):
+    message = N_("The first sheet has more than {limit} rows: delete the empty rows at its end, "
+                 "or split the register.")
+
+
+class TooManyColumns(ImportRefused):
+    message = N_("The first sheet has a cell in column {column} (at most {limit} columns): delete "
+                 "the columns after the register's last column.")
+
+
 class OldExcelFile(ImportRefused):
     message = N_("This is an old Excel file (.xls): save it as an Excel workbook (.xlsx) or as "
                  "“CSV UTF-8” and import that.")
@@ -384,6 +394,25 @@ def _declared_size(sheet) -> tuple[int, int] | None:
     return max_row, max_col
 
 
+def _refuse_far_cells(sheet) -> None:
+    """Refuse a cell beyond MAX_COLUMNS as its row is parsed, before the row is padded to it.
+
+    openpyxl's read-only sheet hands each parsed row (its cells only) to `_get_row`, which pads
+    it to its last column: one cell in column XFD makes 16 384 values per row. This hooks in
+    there (openpyxl 3.1); if a later openpyxl reads rows another way, `max_col` below still
+    bounds every row, and only the message for a far cell is lost."""
+    original = getattr(sheet, "_get_row", None)
+    if original is None:
+        return
+
+    def get_row(row, min_col=1, max_col=None, values_only=False):
+        if row and max(cell["column"] for cell in row) > MAX_COLUMNS:
+            raise TooManyColumns(column=max(cell["column"] for cell in row), limit=MAX_COLUMNS)
+        return original(row, min_col, max_col, values_only)
+
+    sheet._get_row = get_row
+
+
 def _read_xlsx(data: bytes, name: str) -> SourceTable:
     from openpyxl import load_workbook  # only when a workbook is imported
 
@@ -399,6 +428,7 @@ def _read_xlsx(data: bytes, name: str) -> SourceTable:
             raise SheetTooLarge(rows=declared[0], columns=declared[1], max_rows=MAX_ROWS,
                                 max_columns=MAX_COLUMNS)
         sheet.reset_dimensions()  # some writers store wrong dimensions; read what is there
+        _refuse_far_cells(sheet)
         header: list[str] | None = None
         rows: list[tuple[int, list[object]]] = []
         formulas: set[tuple[int, int]] = set()
@@ -408,14 +438,12 @@ def _read_xlsx(data: bytes, name: str) -> SourceTable:
         for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True),
                                        start=1):
             if number > MAX_ROWS + 1:
-                raise SheetTooLarge(rows=f"> {MAX_ROWS}", columns="?", max_rows=MAX_ROWS,
-                                    max_columns=MAX_COLUMNS)
+                raise TooManyRows(limit=MAX_ROWS)
             values = list(cells)
             while values and values[-1] is None:
                 values.pop()
             if len(values) > MAX_COLUMNS:
-                raise SheetTooLarge(rows="?", columns=f"> {MAX_COLUMNS}", max_rows=MAX_ROWS,
-                                    max_columns=MAX_COLUMNS)
+                raise TooManyColumns(column=len(values), limit=MAX_COLUMNS)
             for col, value in enumerate(values):
                 if value is not None and not isinstance(
                         value, str | int | float | bool | dt.date | dt.time | dt.timedelta | Decimal):
