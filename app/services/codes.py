@@ -113,7 +113,9 @@ def normalise_serial(serial: str) -> str:
 
 def classify(raw: str) -> Scan:
     text = strip_control(fold(raw)).strip()  # a full-width or zero-width-spaced code is the same code
-    upper = text.upper()
+    # Grammars are matched without inner spaces, as a serial is: otherwise "CD 00000013" would
+    # be taken as a new device's *serial* CD00000013 instead of that tag (found by fuzzing).
+    upper = re.sub(r"\s+", "", text).upper()
     if not text:
         return Scan(ScanKind.UNREADABLE, text, raw)
     if TAG_LIKE_RE.match(upper):
