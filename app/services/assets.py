@@ -37,6 +37,11 @@ class MediumSpec:
     capacity_gb: int | None = None
 
 
+def _medium_serial(spec: MediumSpec) -> str | None:
+    """A disk's serial as typed, but without look-alike characters: a wipe report must find it."""
+    return normalise_identifier(spec.serial) or None if spec.serial else None
+
+
 def _holds_data(category: Category) -> bool:
     from .catalogue import category_defaults  # which categories hold data is data (resources/)
 
@@ -138,7 +143,7 @@ def register_asset(
             **{"data_bearing": _holds_data(category) or bool(media), **fields},
         )
         for spec in media or []:
-            asset.media.append(StorageMedium(kind=MediumKind(spec.kind), serial=spec.serial,
+            asset.media.append(StorageMedium(kind=MediumKind(spec.kind), serial=_medium_serial(spec),
                                              capacity_gb=spec.capacity_gb))
         session.add(asset)
         lifecycle.enter(session, asset, action, actor)
@@ -203,7 +208,8 @@ def move_asset(session: Session, actor, asset_id: int, location_id: int,
 def add_medium(session: Session, actor, asset_id: int, spec: MediumSpec) -> StorageMedium:
     with unit_of_work(session, actor, "add_medium", permission="asset.add_medium"):
         asset = _load(session, asset_id, None)
-        medium = StorageMedium(kind=MediumKind(spec.kind), serial=spec.serial, capacity_gb=spec.capacity_gb)
+        medium = StorageMedium(kind=MediumKind(spec.kind), serial=_medium_serial(spec),
+                               capacity_gb=spec.capacity_gb)
         asset.media.append(medium)
         asset.data_bearing = True
         asset.updated_by_id = actor.id

@@ -6,10 +6,10 @@ import pytest
 from hardening_helpers import depot_csv, depot_row
 from sqlalchemy import func, select
 
-from app.models import Asset, Category, PartyType, Role, User
+from app.models import Asset, Category, MediumKind, PartyType, Role, User
 from app.services import asset_import, auth, intake, parties, wipe_reports
 from app.services.asset_import import ImportMode, RowAction
-from app.services.assets import register_asset
+from app.services.assets import MediumSpec, register_asset
 from app.services.codes import ScanKind, classify
 from app.services.errors import DuplicateSerial, ValidationError
 from app.services.identifiers import normalise_identifier
@@ -109,3 +109,13 @@ def test_a_hash_made_before_normalisation_still_signs_in_and_is_rehashed(session
     auth.authenticate(session, "tom", "ｐａｓｓ-word-1")
     session.expire_all()
     assert auth._matches(session.get(User, user.id).password_hash, "pass-word-1")
+
+
+def test_a_disk_serial_typed_with_a_zero_width_space_is_found_by_its_wipe_report(session,
+                                                                                 technician):
+    register_asset(session, technician, category=Category.LAPTOP, manufacturer="Dell",
+                   model="Latitude", serial="LAP-9",
+                   media=[MediumSpec(MediumKind.SSD, "DISK\u200b-9", 256)])
+    data = (b'{"device": {"serial_no": "DISK-9"}, "wipe_result": {"status": "success", '
+            b'"start_time": 1763625600, "end_time": 1763629200}}')
+    assert wipe_reports.import_report(session, technician, "r.json", data).ok
