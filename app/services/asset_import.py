@@ -385,9 +385,8 @@ def _declared_size(sheet) -> tuple[int, int] | None:
     from openpyxl.utils.cell import range_boundaries
 
     try:
-        ref = sheet.calculate_dimension()
-        min_col, min_row, max_col, max_row = range_boundaries(ref)
-    except Exception:  # no or unreadable dimension: the rows are counted while reading
+        _min_col, _min_row, max_col, max_row = range_boundaries(sheet.calculate_dimension())
+    except (ValueError, TypeError, AttributeError):  # none or unreadable: rows are counted instead
         return None
     if max_col is None or max_row is None:
         return None

@@ -34,10 +34,10 @@ from ..models import (
 )
 from . import assets, catalogue, lifecycle, organisation, sequences
 from .assets import MediumSpec
-from .identifiers import normalise_identifier
 from .codes import MAX_SERIAL_LENGTH, Command, ScanKind, classify, normalise_serial, strip_control
 from .documents.issued import allocate_number, store_document
 from .errors import DomainError, NotFound, ValidationError
+from .identifiers import normalise_identifier
 from .uow import unit_of_work
 
 

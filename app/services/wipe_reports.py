@@ -535,8 +535,7 @@ def _parse_csv(data: bytes) -> tuple[list[WipeEntry], list[list[str]]]:
 
 def parse(name: str, data: bytes) -> tuple[str, list[WipeEntry]]:
     """The source ("nwipe" or "csv") and the wipes a report states; refuses what it cannot read."""
-    source, entries, _digest_ = read_report(name, data)
-    return source, entries
+    return read_report(name, data)[:2]
 
 
 def read_report(name: str, data: bytes) -> tuple[str, list[WipeEntry], str]:

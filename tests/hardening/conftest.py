@@ -8,11 +8,10 @@ same wipe report runs on both databases (`both_db_url`).
 from __future__ import annotations
 
 import pytest
+from hardening_helpers import SSD_SERIAL
 
 from app.models import Category, MediumKind
 from app.services.assets import MediumSpec, register_asset
-
-from hardening_helpers import SSD_SERIAL
 
 
 @pytest.fixture

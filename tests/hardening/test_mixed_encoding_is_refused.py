@@ -11,8 +11,8 @@ from app.services.asset_import import MixedEncoding
 
 def mixed_register() -> bytes:
     return b"\n".join((DEPOT_HEADER.encode(),
-                       "SN-1,Dell,Latitude,laptop,,,,,,,,Geleverd door Dienst Welzijn".encode(),
-                       "SN-2,Dell,Latitude,laptop,,,,,,,,café".encode("utf-8"),
+                       b"SN-1,Dell,Latitude,laptop,,,,,,,,Geleverd door Dienst Welzijn",
+                       "SN-2,Dell,Latitude,laptop,,,,,,,,café".encode(),
                        "SN-3,Dell,Latitude,laptop,,,,,,,,één scherm".encode("cp1252")))
 
 

@@ -41,7 +41,7 @@ def with_sheet_xml(data: bytes, rows_xml: str) -> bytes:
             if info.filename == "xl/worksheets/sheet1.xml":
                 text = re.sub(r"<dimension[^>]*/>", "", content.decode())
                 text = re.sub(r"<sheetData>.*</sheetData>|<sheetData/>",
-                              f"<sheetData>{rows_xml}</sheetData>", text, flags=re.S)
+                              f"<sheetData>{rows_xml}</sheetData>", text, flags=re.DOTALL)
                 content = text.encode()
             target.writestr(info, content)
     return out.getvalue()
