@@ -405,8 +405,11 @@ def _refuse_far_cells(sheet) -> None:
         return
 
     def get_row(row, min_col=1, max_col=None, values_only=False):
-        if row and max(cell["column"] for cell in row) > MAX_COLUMNS:
-            raise TooManyColumns(column=max(cell["column"] for cell in row), limit=MAX_COLUMNS)
+        # Only a value counts: an empty cell that is merely formatted far out is harmless here.
+        far = [cell["column"] for cell in row
+               if cell["column"] > MAX_COLUMNS and cell.get("value") not in (None, "")]
+        if far:
+            raise TooManyColumns(column=max(far), limit=MAX_COLUMNS)
         return original(row, min_col, max_col, values_only)
 
     sheet._get_row = get_row
