@@ -116,14 +116,14 @@ def test_an_ordinary_workbook_is_still_read(session):
 
 
 def test_an_empty_formatted_cell_far_to_the_right_does_not_refuse_the_sheet(session):
-    data = with_sheet_xml(workbook(), "".join((
-        '<row r="1"><c r="A1" t="inlineStr"><is><t>serial</t></is></c>'
-        '<c r="B1" t="inlineStr"><is><t>manufacturer</t></is></c>'
-        '<c r="C1" t="inlineStr"><is><t>model</t></is></c>'
-        '<c r="D1" t="inlineStr"><is><t>category</t></is></c><c r="XFD1" s="0"/></row>',
-        '<row r="2"><c r="A2" t="inlineStr"><is><t>SN-1</t></is></c>'
-        '<c r="B2" t="inlineStr"><is><t>Dell</t></is></c>'
-        '<c r="C2" t="inlineStr"><is><t>Latitude</t></is></c>'
-        '<c r="D2" t="inlineStr"><is><t>laptop</t></is></c></row>')))
+    header = ('<row r="1"><c r="A1" t="inlineStr"><is><t>serial</t></is></c>'
+              '<c r="B1" t="inlineStr"><is><t>manufacturer</t></is></c>'
+              '<c r="C1" t="inlineStr"><is><t>model</t></is></c>'
+              '<c r="D1" t="inlineStr"><is><t>category</t></is></c><c r="XFD1" s="0"/></row>')
+    row = ('<row r="2"><c r="A2" t="inlineStr"><is><t>SN-1</t></is></c>'
+           '<c r="B2" t="inlineStr"><is><t>Dell</t></is></c>'
+           '<c r="C2" t="inlineStr"><is><t>Latitude</t></is></c>'
+           '<c r="D2" t="inlineStr"><is><t>laptop</t></is></c></row>')
+    data = with_sheet_xml(workbook(), header + row)
     plan = asset_import.validate(session, data, "register.xlsx")
     assert [r.action.value for r in plan.rows] == ["new"]
