@@ -12,7 +12,16 @@ import datetime as dt
 import enum
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .asset import Asset, StorageMedium
@@ -68,6 +77,8 @@ class SanitisationRecord(Base):
     __tablename__ = "sanitisation_records"
     __table_args__ = (
         CheckConstraint("verifier_id IS NULL OR verifier_id <> operator_id", name="four_eyes"),
+        # One record per report and medium, enforced where two desks cannot both pass a check.
+        Index("uq_sanitisation_records_medium_report", "medium_id", "report_sha256", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

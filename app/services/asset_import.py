@@ -15,7 +15,6 @@ and enters the lifecycle as received. The file layouts are in docs/asset-import.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import enum
 import gc
@@ -35,9 +34,11 @@ from ..i18n import N_, _
 from ..models import Asset, Category, Party, PartyType
 from . import audit, catalogue, lifecycle, sequences
 from .assets import canonical_manufacturer
-from .codes import MAX_SERIAL_LENGTH, normalise_serial, strip_control
-from .errors import DomainError
+from .codes import MAX_SERIAL_LENGTH, normalise_serial
+from .errors import DomainError, ValidationError
+from .identifiers import normalise_identifier
 from .permissions import require
+from .textfiles import line_list, mixed_encoding_lines, read_capped, split_records
 from .uow import unit_of_work
 
 Progress = Callable[[int, int], None]
@@ -45,6 +46,11 @@ Cancelled = Callable[[], bool]
 
 # A register of a few hundred thousand devices is well under this; a bigger file is the wrong file.
 MAX_FILE_BYTES = 200 * 1024 * 1024
+# A workbook's XML unpacked; and its sheet: a register is a few hundred thousand rows and a few
+# dozen columns (Snipe-IT's export has about forty). Beyond that it is the wrong sheet, or a bomb.
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+MAX_ROWS = 500_000
+MAX_COLUMNS = 200
 # Notes are free text, but a cell this long is a broken file (a whole sheet pasted into one cell).
 MAX_NOTES = 10_000
 EARLIEST_DATE = dt.date(1980, 1, 1)  # before the PC: a mistyped year, not a purchase
@@ -158,6 +164,26 @@ class UnknownEncoding(ImportRefused):
                  "or as an Excel workbook (.xlsx).")
 
 
+class WorkbookTooLarge(ImportRefused):
+    message = N_("The workbook unpacks to {size} MB (at most {limit} MB): it is not a register.")
+
+
+class SheetTooLarge(ImportRefused):
+    message = N_("The first sheet is too large ({rows} rows, {columns} columns; at most {max_rows} "
+                 "rows and {max_columns} columns): delete the empty rows and columns at its end, "
+                 "or import the register sheet on its own.")
+
+
+class TooManyRows(ImportRefused):
+    message = N_("The first sheet has more than {limit} rows: delete the empty rows at its end, "
+                 "or split the register.")
+
+
+class TooManyColumns(ImportRefused):
+    message = N_("The first sheet has a cell in column {column} (at most {limit} columns): delete "
+                 "the columns after the register's last column.")
+
+
 class OldExcelFile(ImportRefused):
     message = N_("This is an old Excel file (.xls): save it as an Excel workbook (.xlsx) or as "
                  "“CSV UTF-8” and import that.")
@@ -169,6 +195,12 @@ class UnreadableWorkbook(ImportRefused):
 
 class CsvBroken(ImportRefused):
     message = N_("Line {line}: {reason}")
+
+
+class MixedEncoding(ImportRefused):
+    message = N_("The file mixes two encodings: lines {utf8} are UTF-8, lines {other} are not "
+                 "(Windows-1252?). Importing it would garble letters such as é: save the whole "
+                 "file again as “CSV UTF-8”.")
 
 
 class NoRows(ImportRefused):
@@ -208,6 +240,15 @@ class EmptyRow(RowProblem):
 
 class ExtraCells(RowProblem):
     message = N_("this line has {found} fields but the header has {expected}.")
+
+
+class LineBreak(RowProblem):
+    message = N_("{field} holds a line break; only the notes may span lines (is a quote not "
+                 "closed?).")
+
+
+class BadIdentifier(RowProblem):
+    message = N_("{field}: {reason}")
 
 
 class Missing(RowProblem):
@@ -282,6 +323,7 @@ class SourceTable:
     encoding: str | None = None
     delimiter: str | None = None
     formulas: set[tuple[int, int]] = field(default_factory=set)  # (line, column) holding a formula
+    problems: dict[int, DomainError] = field(default_factory=dict)  # line → why it cannot be read
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -291,6 +333,9 @@ def _decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         pass
+    utf8, other = mixed_encoding_lines(data)
+    if utf8 and other:  # either decoding would turn one part into mojibake without an error
+        raise MixedEncoding(utf8=line_list(utf8), other=line_list(other))
     try:  # Excel's plain "CSV" on a Belgian Windows
         return data.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError as err:
@@ -303,46 +348,109 @@ def _read_csv(data: bytes, name: str) -> SourceTable:
     if not first:
         raise EmptyFile()
     delimiter = max((";", ",", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] | None = None
     rows: list[tuple[int, list[object]]] = []
-    last = 0
+    problems: dict[int, DomainError] = {}
+    # Strict reading (textfiles.split_records): a broken quote is a problem of its own line,
+    # never a reason to read the following rows into one cell.
+    for record in split_records(text, delimiter):
+        if header is None:
+            if record.problem is not None:
+                raise CsvBroken(line=record.line, reason=record.problem.translated())
+            if any(c.strip() for c in record.cells):
+                header = [c.strip() for c in record.cells]
+            continue
+        if record.problem is not None:
+            problems[record.line] = record.problem
+        rows.append((record.line, list(record.cells)))
+    return SourceTable(name, "csv", header or [], rows, encoding=encoding, delimiter=delimiter,
+                       problems=problems)
+
+
+def _check_workbook_size(data: bytes) -> None:
+    """A workbook is a zip: 2 MB on disk can be gigabytes of XML. Its directory says how much."""
+    import zipfile
+
     try:
-        for cells in reader:
-            line, last = last + 1, reader.line_num  # a quoted cell may span lines: report the first
-            if header is None:
-                if any(c.strip() for c in cells):
-                    header = [c.strip() for c in cells]
-                continue
-            rows.append((line, list(cells)))
-    except csv.Error as err:
-        raise CsvBroken(line=reader.line_num, reason=str(err)) from err
-    return SourceTable(name, "csv", header or [], rows, encoding=encoding, delimiter=delimiter)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as err:
+        raise UnreadableWorkbook(detail=str(err)[:200] or type(err).__name__) from err
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise WorkbookTooLarge(size=unpacked // (1024 * 1024), limit=MAX_UNPACKED_BYTES // (1024 * 1024))
+
+
+def _declared_size(sheet) -> tuple[int, int] | None:
+    """(rows, columns) as the sheet's <dimension> states them, if it does."""
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        _min_col, _min_row, max_col, max_row = range_boundaries(sheet.calculate_dimension())
+    except (ValueError, TypeError, AttributeError):  # none or unreadable: rows are counted instead
+        return None
+    if max_col is None or max_row is None:
+        return None
+    return max_row, max_col
+
+
+def _refuse_far_cells(sheet) -> None:
+    """Refuse a cell beyond MAX_COLUMNS as its row is parsed, before the row is padded to it.
+
+    openpyxl's read-only sheet hands each parsed row (its cells only) to `_get_row`, which pads
+    it to its last column: one cell in column XFD makes 16 384 values per row. This hooks in
+    there (openpyxl 3.1); if a later openpyxl reads rows another way, `max_col` below still
+    bounds every row, and only the message for a far cell is lost."""
+    original = getattr(sheet, "_get_row", None)
+    if original is None:
+        return
+
+    def get_row(row, min_col=1, max_col=None, values_only=False):
+        # Only a value counts: an empty cell that is merely formatted far out is harmless here.
+        far = [cell["column"] for cell in row
+               if cell["column"] > MAX_COLUMNS and cell.get("value") not in (None, "")]
+        if far:
+            raise TooManyColumns(column=max(far), limit=MAX_COLUMNS)
+        return original(row, min_col, max_col, values_only)
+
+    sheet._get_row = get_row
 
 
 def _read_xlsx(data: bytes, name: str) -> SourceTable:
     from openpyxl import load_workbook  # only when a workbook is imported
 
+    _check_workbook_size(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as err:  # openpyxl raises many kinds (zip, XML, KeyError) for a broken file
         raise UnreadableWorkbook(detail=str(err)[:200] or type(err).__name__) from err
     try:
         sheet = book.worksheets[0]
+        declared = _declared_size(sheet)
+        if declared and (declared[0] > MAX_ROWS or declared[1] > MAX_COLUMNS):
+            raise SheetTooLarge(rows=declared[0], columns=declared[1], max_rows=MAX_ROWS,
+                                max_columns=MAX_COLUMNS)
         sheet.reset_dimensions()  # some writers store wrong dimensions; read what is there
+        _refuse_far_cells(sheet)
         header: list[str] | None = None
         rows: list[tuple[int, list[object]]] = []
         formulas: set[tuple[int, int]] = set()
+        # Streamed row by row (read-only), never wider than MAX_COLUMNS + 1: a cell in column XFD
+        # would otherwise pad every row to 16 384 cells. The extra column tells a too-wide sheet.
         # Without data_only a formula cell reads as its "=…" text, which the row check reports.
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True),
+                                       start=1):
+            if number > MAX_ROWS + 1:
+                raise TooManyRows(limit=MAX_ROWS)
             values = list(cells)
+            while values and values[-1] is None:
+                values.pop()
+            if len(values) > MAX_COLUMNS:
+                raise TooManyColumns(column=len(values), limit=MAX_COLUMNS)
             for col, value in enumerate(values):
                 if value is not None and not isinstance(
                         value, str | int | float | bool | dt.date | dt.time | dt.timedelta | Decimal):
                     formulas.add((number, col))  # array and data-table formulas
                     values[col] = str(getattr(value, "text", value))
-            while values and values[-1] is None:
-                values.pop()
             if header is None:
                 if any(_cell_text(v) for v in values):
                     header = [_cell_text(v) for v in values]
@@ -369,6 +477,11 @@ def read_table(data: bytes, name: str) -> SourceTable:
     if not any(_row_has_content(cells) for _line, cells in table.rows):
         raise NoRows()
     return table
+
+
+def read_file(path: str) -> SourceTable:
+    """`read_table` of a file on disk, its size checked before a byte is read."""
+    return read_table(read_capped(path, MAX_FILE_BYTES), path)
 
 
 # --- mapping columns to fields --------------------------------------------------------------------
@@ -460,7 +573,10 @@ def _unquote(text: str) -> str:
 
 
 def _line_text(value: object, name: str, limit: int | None) -> str | None:
-    text = " ".join(strip_control(" ".join(_unquote(_cell_text(value)).split())).split())
+    try:  # NFKC, no zero-width or soft-hyphen characters, control characters refused
+        text = " ".join(normalise_identifier(" ".join(_unquote(_cell_text(value)).split())).split())
+    except ValidationError as err:
+        raise BadIdentifier(field=FIELDS[name].label, reason=err.translated()) from None
     if not text:
         return None
     if limit is not None and len(text) > limit:
@@ -651,10 +767,11 @@ class _Checker:
     """Per-file look-ups done once: manufacturers' spellings, services, today's date."""
 
     def __init__(self, session: Session, columns: dict[str, int], width: int,
-                 formulas: set[tuple[int, int]]) -> None:
+                 formulas: set[tuple[int, int]], exact_width: bool = False) -> None:
         self.session = session
         self.columns = columns
         self.width = width
+        self.exact_width = exact_width  # CSV: every record has the header's number of fields
         self.formulas = formulas
         self.makes: dict[str, str] = {}
         self.services = {" ".join(name.casefold().split()): pid for pid, name in session.execute(
@@ -676,11 +793,15 @@ class _Checker:
 
         row = PlannedRow(line, RowAction.REJECTED, tuple(
             _shown(cell(n)) for n in ("serial", "manufacturer", "model", "category")))
-        if len(cells) > self.width and _row_has_content(cells[self.width:]):
+        if (len(cells) != self.width if self.exact_width
+                else len(cells) > self.width and _row_has_content(cells[self.width:])):
             row.errors.append(ExtraCells(found=len(cells), expected=self.width))
         values: dict[str, object] = {}
         for name, index in self.columns.items():
             raw = cell(name)
+            if name != "notes" and isinstance(raw, str) and ("\n" in raw or "\r" in raw):
+                row.errors.append(LineBreak(field=FIELDS[name].label))
+                continue
             if (line, index) in self.formulas or (isinstance(raw, str) and raw.startswith("=")):
                 row.errors.append(FormulaCell(field=FIELDS[name].label, value=_shown(raw)))
                 continue
@@ -773,8 +894,10 @@ def validate_table(session: Session, table: SourceTable, fmt: str | None = None,
                    progress: Progress | None = None, cancelled: Cancelled | None = None) -> ImportPlan:
     """Check every row of a read file against the rules and the register; writes nothing."""
     by_field = _resolve_mapping(table.header, fmt, mapping)
-    checker = _Checker(session, by_field, len(table.header), table.formulas)
-    last = max((i for i, (_l, cells) in enumerate(table.rows) if _row_has_content(cells)), default=-1)
+    checker = _Checker(session, by_field, len(table.header), table.formulas,
+                       exact_width=table.kind == "csv")
+    last = max((i for i, (line, cells) in enumerate(table.rows)
+                if _row_has_content(cells) or line in table.problems), default=-1)
     rows: list[PlannedRow] = []
     first_line: dict[tuple[str, str], int] = {}
     total = last + 1
@@ -784,6 +907,10 @@ def validate_table(session: Session, table: SourceTable, fmt: str | None = None,
                 raise ImportCancelled()
             if progress:
                 progress(i, total)
+        if line in table.problems:  # unreadable as a record: its line, and why
+            rows.append(PlannedRow(line, RowAction.REJECTED, ("", "", "", ""),
+                                   errors=[table.problems[line]]))
+            continue
         if not _row_has_content(cells):
             rows.append(PlannedRow(line, RowAction.REJECTED, ("", "", "", ""), errors=[EmptyRow()]))
             continue
@@ -983,7 +1110,7 @@ def cli_import_assets(session: Session, actor, path: str, fmt: str | None, dry_r
                       mode: ImportMode | str = ImportMode.ALL_OR_NOTHING) -> int:
     """`python -m app import assets FILE`: a line per rejected row; exit 1 unless every row made it."""
     try:
-        data = Path(path).read_bytes()
+        data = read_capped(path, MAX_FILE_BYTES)  # size checked before the file is read
         plan = validate(session, data, path, fmt)
     except OSError as err:
         print(_("The file cannot be read: {detail}.", detail=err.strerror or str(err)))

@@ -19,6 +19,7 @@ from ..models import Asset, Category, Grade, Location, MediumKind, StorageMedium
 from . import lifecycle, sequences
 from .codes import normalise_serial, parse_tag
 from .errors import DuplicateSerial, NotFound, ValidationError
+from .identifiers import fold, normalise_identifier
 from .uow import unit_of_work
 
 EDITABLE = frozenset({
@@ -36,6 +37,11 @@ class MediumSpec:
     capacity_gb: int | None = None
 
 
+def _medium_serial(spec: MediumSpec) -> str | None:
+    """A disk's serial as typed, but without look-alike characters: a wipe report must find it."""
+    return normalise_identifier(spec.serial) or None if spec.serial else None
+
+
 def _holds_data(category: Category) -> bool:
     from .catalogue import category_defaults  # which categories hold data is data (resources/)
 
@@ -44,7 +50,7 @@ def _holds_data(category: Category) -> bool:
 
 def canonical_manufacturer(session: Session, name: str) -> str:
     """Reuse the spelling already in the database ('dell' → 'Dell'), else trim the input."""
-    clean = " ".join(name.split())
+    clean = " ".join(fold(name).split())
     if not clean:
         raise ValidationError(N_("The manufacturer is missing."))
     from .catalogue import manufacturers  # the catalogue spelling wins; no table scan needed
@@ -116,7 +122,8 @@ def register_asset(
     action = "announce" if announced else "receive"
     with unit_of_work(session, actor, action, permission="asset.register"):
         make = canonical_manufacturer(session, manufacturer)
-        serial_key = normalise_serial(serial) if serial and serial.strip() else None
+        serial = normalise_identifier(serial) if serial else None  # refuses a control character
+        serial_key = normalise_serial(serial) if serial else None
         if serial_key:
             twin = session.scalars(
                 select(Asset).where(Asset.manufacturer == make, Asset.serial_normalised == serial_key)
@@ -136,7 +143,7 @@ def register_asset(
             **{"data_bearing": _holds_data(category) or bool(media), **fields},
         )
         for spec in media or []:
-            asset.media.append(StorageMedium(kind=MediumKind(spec.kind), serial=spec.serial,
+            asset.media.append(StorageMedium(kind=MediumKind(spec.kind), serial=_medium_serial(spec),
                                              capacity_gb=spec.capacity_gb))
         session.add(asset)
         lifecycle.enter(session, asset, action, actor)
@@ -170,8 +177,8 @@ def edit_asset(session: Session, actor, asset_id: int, expected_version: int, **
         if "manufacturer" in changes:
             changes["manufacturer"] = canonical_manufacturer(session, changes["manufacturer"])
         if "serial" in changes:
-            serial = changes["serial"]
-            key = normalise_serial(serial) if serial and serial.strip() else None
+            serial = changes["serial"] = normalise_identifier(changes["serial"] or "") or None
+            key = normalise_serial(serial) if serial else None
             make = changes.get("manufacturer", asset.manufacturer)
             if key:
                 twin = session.scalars(select(Asset).where(
@@ -201,7 +208,8 @@ def move_asset(session: Session, actor, asset_id: int, location_id: int,
 def add_medium(session: Session, actor, asset_id: int, spec: MediumSpec) -> StorageMedium:
     with unit_of_work(session, actor, "add_medium", permission="asset.add_medium"):
         asset = _load(session, asset_id, None)
-        medium = StorageMedium(kind=MediumKind(spec.kind), serial=spec.serial, capacity_gb=spec.capacity_gb)
+        medium = StorageMedium(kind=MediumKind(spec.kind), serial=_medium_serial(spec),
+                               capacity_gb=spec.capacity_gb)
         asset.media.append(medium)
         asset.data_bearing = True
         asset.updated_by_id = actor.id

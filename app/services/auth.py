@@ -33,6 +33,7 @@ from ..i18n import N_
 from ..models import AuditEvent, Role, SignInThrottle, User, utcnow
 from ..timefmt import local
 from .errors import AccountDisabled, DomainError, NotFound, SignInFailed, ValidationError
+from .identifiers import normalise_identifier, normalise_password
 from .permissions import SYSTEM, require
 from .uow import unit_of_work
 
@@ -95,7 +96,7 @@ class WrongPassword(DomainError):
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher.hash(normalise_password(password))
 
 
 def check_password_rules(password: str) -> None:
@@ -106,7 +107,7 @@ def check_password_rules(password: str) -> None:
 
 
 def clean_username(username: str) -> str:
-    name = (username or "").strip().lower()
+    name = normalise_identifier(username or "").lower()
     if not name or len(name) > 64 or any(c.isspace() for c in name):
         raise ValidationError(N_("A user name is one word of at most 64 characters."))
     return name
@@ -237,6 +238,12 @@ def _verify(password_hash: str | None, password: str) -> bool:
         except VerificationError:
             pass
         return False
+    return _matches(password_hash, normalise_password(password)) or (
+        # A hash made before passwords were normalised still takes the password as typed.
+        normalise_password(password) != password and _matches(password_hash, password))
+
+
+def _matches(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
@@ -247,8 +254,11 @@ def signed_in(session: Session, user: User, password: str | None = None) -> User
     """Record a successful sign-in: the failure count starts again from zero."""
     with unit_of_work(session, user, "sign_in", permission="inventory.read"
                       if user.role != Role.ADMIN else "user.manage"):
-        if password and user.password_hash and _hasher.check_needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
+        if password and user.password_hash and (
+                _hasher.check_needs_rehash(user.password_hash)
+                or (normalise_password(password) != password  # only then can the hash be old
+                    and not _matches(user.password_hash, normalise_password(password)))):
+            user.password_hash = hash_password(password)  # from the normalised form from now on
         user.last_sign_in_at = utcnow()
         if user.failed_attempts:
             user.failed_attempts = 0
@@ -261,7 +271,10 @@ def authenticate(session: Session, username: str, password: str, *,
                  now: dt.datetime | None = None) -> User:
     """The user with this name and password, or a refusal that does not say which part was wrong."""
     now = now or utcnow()
-    name = (username or "").strip().lower()
+    try:
+        name = normalise_identifier(username or "").lower()
+    except ValidationError:
+        name = ""
     if not name:
         raise SignInFailed()
     refuse_if_locked(session, name, now)
@@ -422,7 +435,11 @@ def delete_user(session: Session, actor, user_id: int) -> str:
 
 
 def get_user(session: Session, username: str) -> User:
-    user = session.scalar(select(User).where(User.username == (username or "").strip().lower()))
+    try:
+        name = normalise_identifier(username or "").lower()
+    except ValidationError:
+        raise NotFound(what=username) from None
+    user = session.scalar(select(User).where(User.username == name))
     if user is None:
         raise NotFound(what=username)
     return user

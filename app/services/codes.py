@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from stdnum import damm
 
 from .errors import InvalidTag
+from .identifiers import fold
 
 TAG_PREFIX = "CD"
 TAG_DIGITS = 7
@@ -85,7 +86,7 @@ def is_valid_tag(text: str) -> bool:
 
 def parse_tag(text: str) -> str:
     """Return the tag in its canonical form or raise InvalidTag."""
-    tag = text.strip().upper()
+    tag = fold(text).strip().upper()
     if not is_valid_tag(tag):
         raise InvalidTag(tag=text.strip())
     return tag
@@ -105,13 +106,16 @@ def strip_control(text: str) -> str:
 
 
 def normalise_serial(serial: str) -> str:
-    """Serials are compared trimmed, upper-case, without control characters or inner spaces."""
-    return re.sub(r"\s+", "", strip_control(serial)).upper()
+    """Serials are compared folded (identifiers.fold: NFKC, no format characters), trimmed,
+    upper-case, without control characters or inner spaces."""
+    return re.sub(r"\s+", "", strip_control(fold(serial))).upper()
 
 
 def classify(raw: str) -> Scan:
-    text = strip_control(raw).strip()
-    upper = text.upper()
+    text = strip_control(fold(raw)).strip()  # a full-width or zero-width-spaced code is the same code
+    # Grammars are matched without inner spaces, as a serial is: otherwise "CD 00000013" would
+    # be taken as a new device's *serial* CD00000013 instead of that tag (found by fuzzing).
+    upper = re.sub(r"\s+", "", text).upper()
     if not text:
         return Scan(ScanKind.UNREADABLE, text, raw)
     if TAG_LIKE_RE.match(upper):

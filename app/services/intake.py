@@ -37,6 +37,7 @@ from .assets import MediumSpec
 from .codes import MAX_SERIAL_LENGTH, Command, ScanKind, classify, normalise_serial, strip_control
 from .documents.issued import allocate_number, store_document
 from .errors import DomainError, NotFound, ValidationError
+from .identifiers import normalise_identifier
 from .uow import unit_of_work
 
 
@@ -243,7 +244,7 @@ def interpret_scan(session: Session, lot_id: int, raw: str) -> ScanResult:
 def receive(session: Session, actor, lot_id: int, form: DeviceForm) -> Asset:
     """Register a new device into the open lot, in status received."""
     lot = _open_lot(session, lot_id)
-    serial = strip_control(form.serial).strip()
+    serial = normalise_identifier(form.serial or "")  # refuses a control character
     if not serial:
         raise ValidationError(N_("The serial number is missing."))
     if len(serial) > MAX_SERIAL_LENGTH:

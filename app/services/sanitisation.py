@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
@@ -144,9 +145,16 @@ def record(session: Session, actor, medium_id: int, **fields) -> SanitisationRec
     return record_many(session, actor, [(medium_id, fields)])[0]
 
 
-def record_many(session: Session, actor, entries: list[tuple[int, dict]]) -> list[SanitisationRecord]:
-    """Record several media at once (a multi-disk wipe report): all of them, or none."""
+def record_many(session: Session, actor,
+                entries: list[tuple[int, dict]] | Callable[[], list[tuple[int, dict]]],
+                ) -> list[SanitisationRecord]:
+    """Record several media at once (a multi-disk wipe report): all of them, or none.
+
+    `entries` may be a function: it then runs inside the write transaction, so what it checks
+    (for example "this report is not recorded yet") cannot change before the records are written."""
     with unit_of_work(session, actor, "record_sanitisation", permission="sanitisation.record"):
+        if callable(entries):
+            entries = entries()
         return [_new_record(session, actor, medium_id, **fields) for medium_id, fields in entries]
 
 

@@ -8,16 +8,15 @@ and recorded through `sanitisation.record`, with the importer as operator
 and no verifier yet: the four-eyes check stays a manager's job. A file is
 all or nothing — a failed wipe, an unknown disk or one bad CSV line refuses
 the whole file with a reason, and the same report is never recorded twice
-(its SHA-256 is kept with the record).
+(the SHA-256 of its content is kept with the record, unique per medium).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
+import logging
 import os
 import re
 from collections.abc import Iterable
@@ -31,6 +30,7 @@ from .. import clock
 from ..i18n import N_, _
 from ..models import (
     Asset,
+    AssetStatus,
     SanitisationMethod,
     SanitisationOutcome,
     SanitisationRecord,
@@ -41,7 +41,12 @@ from ..timefmt import BRUSSELS, format_local
 from . import sanitisation
 from .codes import MAX_SERIAL_LENGTH, normalise_serial, strip_control
 from .errors import DomainError
+from .identifiers import normalise_identifier
 from .permissions import require
+from .textfiles import line_list, mixed_encoding_lines, read_capped, split_records
+from .uow import ConflictingWrite
+
+log = logging.getLogger(__name__)
 
 # A wipe report is a few kilobytes; anything this big is the wrong file, not a report.
 MAX_REPORT_BYTES = 5 * 1024 * 1024
@@ -78,6 +83,35 @@ class EmptyReport(ReportRefused):
 
 class TooLarge(ReportRefused):
     message = N_("The file is too large to be a wipe report ({size} MB): choose the report file itself.")
+
+
+class MixedEncoding(ReportRefused):
+    message = N_("The file mixes two encodings: lines {utf8} are UTF-8, lines {other} are not "
+                 "(Windows-1252?): save the whole file again as UTF-8.")
+
+
+class TooDeep(ReportRefused):
+    message = N_("The JSON is nested too deep to be a wipe report: it is not an nwipe report.")
+
+
+class NumberTooLong(ReportRefused):
+    message = N_("The report holds a number of {digits} digits, which no wipe report field "
+                 "has: it is not an nwipe report.")
+
+
+class DuplicateKey(ReportRefused):
+    message = N_("The report names “{key}” twice in one place: it is malformed (which value "
+                 "would count?). Export the report again.")
+
+
+class LineBreakInCell(ReportRefused):
+    message = N_("a cell holds a line break (is a quote not closed?); a wipe report's cells fit on "
+                 "one line.")
+
+
+class DeviceLeft(ReportRefused):
+    message = N_("Disk {serial} is in {tag}, which has left the warehouse ({status}): a wipe can "
+                 "no longer be recorded for it.")
 
 
 class NotJson(ReportRefused):
@@ -171,6 +205,11 @@ class FileUnreadable(ReportRefused):
     message = N_("The file cannot be read: {detail}.")
 
 
+class UnexpectedProblem(ReportRefused):
+    message = N_("The file could not be imported because of an unexpected problem ({detail}); "
+                 "nothing was recorded from it. Tell the administrator.")
+
+
 class OperatorUnknown(ReportRefused):
     message = N_("A wipe record names the person who imported it: sign in as yourself, or name a user "
                  "on the command line.")
@@ -182,6 +221,11 @@ class ImportOutcome:
     recorded: int
     ok: bool
     message: str
+
+    @property
+    def verdict(self) -> str:
+        """The one word a multi-file run starts each file's line with."""
+        return _("committed") if self.ok else _("refused")
 
 
 @dataclass
@@ -216,6 +260,8 @@ def _text(value: object, field: str, limit: int | None = None, required: bool = 
     if value is None:
         text = ""
     elif isinstance(value, str):
+        if any("\ud800" <= c <= "\udfff" for c in value):  # JSON "\ud800": no character at all
+            raise InvalidField(field=field, value=value.encode("utf-8", "replace").decode()[:80])
         text = " ".join(strip_control(value).split())  # ATA serials and models come space-padded
     else:
         raise InvalidField(field=field, value=str(value)[:80])
@@ -277,6 +323,8 @@ def _check_times(started: dt.datetime, ended: dt.datetime) -> None:
 
 
 def _serial(value: object, field: str) -> str:
+    if isinstance(value, str):
+        value = normalise_identifier(value)  # NFKC, no format characters; control characters refused
     serial = _text(value, field, required=True)
     if len(normalise_serial(serial)) > MAX_SERIAL_LENGTH:
         raise TooLong(field=field, limit=MAX_SERIAL_LENGTH, value=serial[:MAX_SERIAL_LENGTH] + "…")
@@ -287,7 +335,53 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
+        utf8, other = mixed_encoding_lines(data)
+        if utf8 and other:
+            raise MixedEncoding(utf8=line_list(utf8), other=line_list(other)) from err
         raise NotUtf8() from err
+
+
+def _digest(content: object) -> str:
+    """SHA-256 of what a report says, not of its bytes: the same report saved again with other
+    whitespace, line endings or key order is the same report."""
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=True,
+                                     separators=(",", ":")).encode()).hexdigest()
+
+
+# A wipe report's numbers are error counts and Unix times: a few digits. Python refuses to
+# convert more than 4300 digits with a ValueError; far fewer already mean a wrong file.
+MAX_NUMBER_DIGITS = 40
+
+
+def _pairs(pairs: list[tuple[str, object]]) -> dict:
+    doc: dict = {}
+    for key, value in pairs:
+        if key in doc:
+            raise DuplicateKey(key=key.encode("utf-8", "replace").decode()[:80])
+        doc[key] = value
+    return doc
+
+
+def _number(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise NumberTooLong(digits=len(text.lstrip("-")))
+    return int(text)
+
+
+def _float(text: str) -> float:
+    if len(text) > MAX_NUMBER_DIGITS * 2:
+        raise NumberTooLong(digits=len(text))
+    return float(text)
+
+
+def _load_json(data: bytes) -> object:
+    try:
+        return json.loads(_decode(data), object_pairs_hook=_pairs, parse_int=_number,
+                          parse_float=_float)
+    except json.JSONDecodeError as err:
+        raise NotJson(line=err.lineno, column=err.colno) from err
+    except RecursionError as err:  # "[[[[…" a hundred thousand deep
+        raise TooDeep() from err
 
 
 # --- nwipe JSON ---------------------------------------------------------------------------------
@@ -313,10 +407,10 @@ def _nwipe_method(label: str | None) -> tuple[SanitisationMethod, str]:
 
 def parse_nwipe(data: bytes) -> WipeEntry:
     """nwipe's JSON erasure report: one disk, Unix or ISO 8601 times, optional method fields."""
-    try:
-        doc = json.loads(_decode(data))
-    except json.JSONDecodeError as err:
-        raise NotJson(line=err.lineno, column=err.colno) from err
+    return _parse_nwipe(_load_json(data))
+
+
+def _parse_nwipe(doc: object) -> WipeEntry:
     if not isinstance(doc, dict):
         raise NotNwipeReport()
     meta = _section(doc, "report_metadata", required=False)
@@ -387,57 +481,74 @@ def _csv_entry(row: dict[str, str]) -> WipeEntry:
 
 def parse_csv(data: bytes) -> list[WipeEntry]:
     """The documented CSV layout: a header row, comma or semicolon, one disk per row."""
+    return _parse_csv(data)[0]
+
+
+def _parse_csv(data: bytes) -> tuple[list[WipeEntry], list[list[str]]]:
+    """The entries and the cells they were read from (for the report's digest)."""
     text = _decode(data)
     if not text.strip():
         raise EmptyReport()
     first = next(line for line in text.splitlines() if line.strip())
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     entries: list[WipeEntry] = []
+    content: list[list[str]] = []
     seen: dict[str, int] = {}
     header: list[str] | None = None
-    try:
-        for cells in reader:
-            if not any(c.strip() for c in cells):
-                continue  # blank lines, trailing separators
-            if header is None:
-                header = [c.strip().casefold() for c in cells]
-                missing = [c for c in CSV_COLUMNS if c not in header]
-                if missing:
-                    raise CsvHeaderMissing(columns=", ".join(missing))
-                continue
-            line = reader.line_num
-            try:
-                if len(cells) < len(header) or any(c.strip() for c in cells[len(header):]):
-                    raise FieldCount(found=len(cells), expected=len(header))
-                row = {name: cells[header.index(name)] for name in CSV_COLUMNS}
-                entry = _csv_entry(row)
-                key = normalise_serial(entry.serial)
-                if key in seen:
-                    raise DiskListedTwice(serial=entry.serial, other=seen[key])
-            except DomainError as err:
-                raise AtLine(line=line, reason=err.translated()) from err
-            seen[key] = line
-            entry.line = line
-            entries.append(entry)
-    except csv.Error as err:
-        raise AtLine(line=reader.line_num, reason=str(err)) from err
+    # Strict reading (textfiles.split_records): an unclosed quote must not hide the rows after it.
+    for record in split_records(text, delimiter):
+        line = record.line
+        if record.problem is not None:
+            raise AtLine(line=line, reason=record.problem.translated())
+        if record.multiline:
+            raise AtLine(line=line, reason=LineBreakInCell().translated())
+        cells = record.cells
+        if not any(c.strip() for c in cells):
+            continue  # blank lines
+        if header is None:
+            header = [c.strip().casefold() for c in cells]
+            missing = [c for c in CSV_COLUMNS if c not in header]
+            if missing:
+                raise CsvHeaderMissing(columns=", ".join(missing))
+            content.append(header)
+            continue
+        try:
+            if len(cells) != len(header):
+                raise FieldCount(found=len(cells), expected=len(header))
+            row = {name: cells[header.index(name)] for name in CSV_COLUMNS}
+            entry = _csv_entry(row)
+            key = normalise_serial(entry.serial)
+            if key in seen:
+                raise DiskListedTwice(serial=entry.serial, other=seen[key])
+        except DomainError as err:
+            raise AtLine(line=line, reason=err.translated()) from err
+        seen[key] = line
+        entry.line = line
+        entries.append(entry)
+        content.append([c.strip() for c in cells])
     if header is None:
         raise EmptyReport()
     if not entries:
         raise CsvWithoutDisks()
-    return entries
+    return entries, content
 
 
 def parse(name: str, data: bytes) -> tuple[str, list[WipeEntry]]:
     """The source ("nwipe" or "csv") and the wipes a report states; refuses what it cannot read."""
+    return read_report(name, data)[:2]
+
+
+def read_report(name: str, data: bytes) -> tuple[str, list[WipeEntry], str]:
+    """`parse`, and the digest of the report's content (see `_digest`)."""
     if not data.strip():
         raise EmptyReport()
     suffix = Path(name).suffix.casefold()
     looks_json = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
     if suffix == ".json" or (suffix != ".csv" and looks_json):
-        return "nwipe", [parse_nwipe(data)]
-    return "csv", parse_csv(data)
+        doc = _load_json(data)
+        return "nwipe", [_parse_nwipe(doc)], _digest(["nwipe", doc])
+    entries, content = _parse_csv(data)
+    return "csv", entries, _digest(["csv", content])
 
 
 # --- matching and recording ---------------------------------------------------------------------
@@ -473,17 +584,28 @@ def find_medium(session: Session, serial: str) -> StorageMedium:
     return matches[0]
 
 
-def _check_entry(session: Session, entry: WipeEntry, sha256: str) -> StorageMedium:
+# A device that has left is someone else's now: a wipe recorded afterwards would be a fiction.
+LEFT = (AssetStatus.TRANSFERRED, AssetStatus.SOLD, AssetStatus.DISPOSED)
+
+
+def _check_entry(session: Session, entry: WipeEntry, digests: tuple[str, ...]) -> StorageMedium:
     reason = _failure_reason(entry)
     if reason:
         raise WipeFailed(serial=normalise_serial(entry.serial), reason=reason)
     medium = find_medium(session, entry.serial)
-    tag = session.get(Asset, medium.asset_id).tag
+    asset = session.get(Asset, medium.asset_id)
+    tag = asset.tag
+    if asset.status in LEFT:
+        from .lifecycle import status_label
+
+        raise DeviceLeft(serial=medium.serial, tag=tag, status=status_label(asset.status))
     last = sanitisation.latest_record(session, medium.id)
     if last is not None and last.outcome == SanitisationOutcome.DESTROYED:
         raise MediumDestroyed(serial=medium.serial, tag=tag)
+    # The digest of the content, and of the bytes as records made before 0013 kept it.
     twin = session.scalar(select(SanitisationRecord.id).where(
-        SanitisationRecord.medium_id == medium.id, SanitisationRecord.report_sha256 == sha256).limit(1))
+        SanitisationRecord.medium_id == medium.id,
+        SanitisationRecord.report_sha256.in_(digests)).limit(1))
     if twin is not None:
         raise AlreadyImported(serial=medium.serial, tag=tag)
     return medium
@@ -501,49 +623,52 @@ def _at(entry: WipeEntry, err: DomainError) -> DomainError:
 
 def import_report(session: Session, actor, name: str, data: bytes) -> ImportOutcome:
     """Record every wipe in one report file, or none of them and say why. Never raises for bad input."""
-    planned: list[tuple[WipeEntry, StorageMedium]] = []
     try:
         require(actor, "sanitisation.record")  # refuse before reading, not after the first record
         if getattr(actor, "id", None) is None:
             raise OperatorUnknown()  # the system actor would leave the record without an operator
         if len(data) > MAX_REPORT_BYTES:
             raise TooLarge(size=len(data) // (1024 * 1024))
-        sha256 = hashlib.sha256(data).hexdigest()
-        source, entries = parse(name, data)
-        for entry in entries:
-            try:
-                planned.append((entry, _check_entry(session, entry, sha256)))
-            except DomainError as err:
-                raise _at(entry, err) from err
+        source, entries, digest = read_report(name, data)
+        digests = (digest, hashlib.sha256(data).hexdigest())
+
+        def plan() -> list[tuple[int, dict]]:
+            # Inside the write transaction: SQLite's write lock is held, so two desks importing
+            # the same report cannot both find it "not recorded yet"; on PostgreSQL the unique
+            # index on (medium, digest) refuses the second one.
+            planned = []
+            for entry in entries:
+                try:
+                    medium = _check_entry(session, entry, digests)
+                except DomainError as err:
+                    raise _at(entry, err) from err
+                planned.append((medium.id, dict(
+                    method=entry.method, technique=entry.technique, tool=entry.tool,
+                    tool_version=entry.tool_version, verification_method=entry.verification_method,
+                    verification_result=VerificationResult.PASSED, performed_at=entry.ended,
+                    media_manufacturer=entry.media_manufacturer, media_model=entry.media_model,
+                    source=source, report_sha256=digest, notes=_notes(name, entry))))
+            return planned
+
+        try:
+            done = len(sanitisation.record_many(session, actor, plan))
+        except ConflictingWrite:
+            plan()  # the other desk's records are committed now: say which report and disk
+            raise
     except DomainError as err:
         return ImportOutcome(name, 0, False, err.translated())
-    try:
-        sanitisation.record_many(session, actor, [
-            (medium.id, dict(
-                method=entry.method, technique=entry.technique, tool=entry.tool,
-                tool_version=entry.tool_version, verification_method=entry.verification_method,
-                verification_result=VerificationResult.PASSED, performed_at=entry.ended,
-                media_manufacturer=entry.media_manufacturer, media_model=entry.media_model,
-                source=source, report_sha256=sha256, notes=_notes(name, entry)))
-            for entry, medium in planned])
-    except DomainError as err:
-        # Everything was checked first, so only the database can refuse here (a lost
-        # connection, a concurrent change); the whole file was rolled back.
-        return ImportOutcome(name, 0, False, err.translated())
-    done = len(planned)
     message = (_("1 wipe recorded; a manager must verify it.") if done == 1
                else _("{count} wipes recorded; a manager must verify them.", count=done))
     return ImportOutcome(name, done, True, message)
 
 
 def import_files(session: Session, actor, paths: Iterable[str | os.PathLike]) -> list[ImportOutcome]:
+    """One outcome per file, in order; a file's problem never stops the others."""
     outcomes = []
     for path in paths:
         name = os.fspath(path)
         try:
-            if os.path.getsize(name) > MAX_REPORT_BYTES:
-                raise TooLarge(size=os.path.getsize(name) // (1024 * 1024))
-            data = Path(name).read_bytes()
+            data = read_capped(name, MAX_REPORT_BYTES)  # /dev/zero or a 3 GB file: refused unread
         except OSError as err:
             outcomes.append(ImportOutcome(name, 0, False,
                                           FileUnreadable(detail=err.strerror or str(err)).translated()))
@@ -551,7 +676,13 @@ def import_files(session: Session, actor, paths: Iterable[str | os.PathLike]) ->
         except DomainError as err:
             outcomes.append(ImportOutcome(name, 0, False, err.translated()))
             continue
-        outcomes.append(import_report(session, actor, name, data))
+        try:
+            outcomes.append(import_report(session, actor, name, data))
+        except Exception as err:  # a bug must not hide the other files' outcomes
+            log.exception("wipe report %s", name)
+            session.rollback()
+            outcomes.append(ImportOutcome(name, 0, False, UnexpectedProblem(
+                detail=type(err).__name__).translated()))
     return outcomes
 
 
@@ -559,5 +690,9 @@ def cli_import(session: Session, actor, paths: list[str]) -> int:
     """`python -m app import wipe-report FILE …`: one line per file; exit 1 if any was refused."""
     outcomes = import_files(session, actor, paths)
     for outcome in outcomes:
-        print(f"{outcome.file}: {outcome.message}")
-    return 0 if all(o.ok for o in outcomes) else 1
+        print(f"{outcome.file}: {outcome.verdict} — {outcome.message}")
+    refused = sum(1 for o in outcomes if not o.ok)
+    print(_("Files: {files}, committed: {committed}, refused: {refused}; wipes recorded: {wipes}.",
+            files=len(outcomes), committed=len(outcomes) - refused, refused=refused,
+            wipes=sum(o.recorded for o in outcomes)))
+    return 0 if not refused else 1

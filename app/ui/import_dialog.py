@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -303,9 +302,7 @@ class ImportDialog(QDialog):
         self.path_edit.setText(path)
         self.table = None
         self._show_plan(None)
-        self._start(lambda progress, cancelled: asset_import.read_table(Path(path).read_bytes(),
-                                                                        path),
-                    self._file_read)
+        self._start(lambda progress, cancelled: asset_import.read_file(path), self._file_read)
 
     def _file_read(self, table: SourceTable) -> None:
         self.table = table

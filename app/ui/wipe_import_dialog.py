@@ -7,6 +7,7 @@ Reports are small, so the import runs while the dialog waits (with a busy cursor
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -28,6 +29,8 @@ from ..i18n import _, n_
 from ..models import User
 from ..services import wipe_reports
 from .widgets import fit_columns, name_widget
+
+log = logging.getLogger(__name__)
 
 REPORT_SUFFIXES = (".json", ".csv")
 
@@ -109,11 +112,16 @@ class WipeImportDialog(QDialog):
             event.acceptProposedAction()
 
     def import_paths(self, paths: list[str]) -> list[wipe_reports.ImportOutcome]:
-        files = report_files(paths)
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
+            files = report_files(paths)
             with self.database.session() as session:
                 outcomes = wipe_reports.import_files(session, self.user, files)
+        except Exception as err:  # a dropped folder must never take the window down
+            log.exception("wipe report import")
+            outcomes = [wipe_reports.ImportOutcome(
+                ", ".join(paths), 0, False,
+                wipe_reports.UnexpectedProblem(detail=type(err).__name__).translated())]
         finally:
             QGuiApplication.restoreOverrideCursor()
         self.outcomes += outcomes
@@ -131,7 +139,8 @@ class WipeImportDialog(QDialog):
         row = self.table.rowCount()
         self.table.insertRow(row)
         colour = QBrush(QColor("#1a7f37" if outcome.ok else "#a4161a"))
-        for column, text in enumerate((Path(outcome.file).name, str(outcome.recorded), outcome.message)):
+        result = f"{outcome.verdict} — {outcome.message}"  # as the command line prints it
+        for column, text in enumerate((Path(outcome.file).name, str(outcome.recorded), result)):
             item = QTableWidgetItem(text)
             item.setToolTip(outcome.file if column == 0 else text)
             if column == 2:

@@ -29,6 +29,6 @@ def test_a_refused_report_keeps_its_name_readable_and_is_counted(qtbot, ui_datab
     assert name.text() == LONG_NAME and name.toolTip() == str(report)
     assert dialog.table.columnWidth(0) >= 240  # not "nwipe-…"
     result = dialog.table.item(0, 2)
-    assert result.text() == outcomes[0].message
+    assert result.text() == f"refused — {outcomes[0].message}"  # as the command line says it
     # the reason wraps rather than being cut: the row is as tall as the text needs
     assert dialog.table.rowHeight(0) >= dialog.table.sizeHintForRow(0)

@@ -251,7 +251,7 @@ def test_an_existing_serial_is_updated_and_audited_as_an_edit(session, technicia
 def test_a_serial_with_a_quote_is_matched_safely(session, technician):
     twin = register_asset(session, technician, category=Category.OTHER, manufacturer="Acme",
                           model="Gizmo", serial="O'BRIEN-1")
-    plan = validate(session, depot_csv("o'brien-1,acme,Gizmo,other,,,,,,,,", "X' OR '1'='1,Acme,Gizmo,other"),
+    plan = validate(session, depot_csv("o'brien-1,acme,Gizmo,other,,,,,,,,", "X' OR '1'='1,Acme,Gizmo,other,,,,,,,,"),
                     "x.csv")
     assert [(r.action, r.tag) for r in plan.rows] == [(RowAction.UNCHANGED, twin.tag),
                                                       (RowAction.NEW, None)]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from pathlib import Path
 
@@ -85,7 +84,8 @@ def test_a_good_nwipe_report_records_a_nist_clear_overwrite(session, technician,
     assert rec.media_model == "Samsung SSD 860 EVO 250GB" and rec.media_serial == SSD_SERIAL
     assert rec.performed_at == dt.datetime(2026, 11, 20, 9, 14, 41, tzinfo=dt.UTC)
     assert rec.source == "nwipe"
-    assert rec.report_sha256 == hashlib.sha256(sample("nwipe-good.json")).hexdigest()
+    assert rec.report_sha256 == wipe_reports.read_report("nwipe-good.json",
+                                                         sample("nwipe-good.json"))[2]
     assert "PRNG Stream" in rec.notes
 
 
@@ -226,7 +226,8 @@ def test_a_csv_records_every_disk_with_its_own_nist_fields(session, technician, 
     assert hdd.verification_method == "full read-back"
     assert hdd.performed_at == dt.datetime(2026, 11, 21, 9, 2, 30, tzinfo=dt.UTC)
     assert {r.source for r in (ssd, hdd)} == {"csv"}
-    assert ssd.report_sha256 == hdd.report_sha256 == hashlib.sha256(sample("disks-good.csv")).hexdigest()
+    assert ssd.report_sha256 == hdd.report_sha256 == wipe_reports.read_report(
+        "disks-good.csv", sample("disks-good.csv"))[2]
     assert {r.operator_id for r in (ssd, hdd)} == {technician.id}
     assert {r.verifier_id for r in (ssd, hdd)} == {None}
 
@@ -301,10 +302,11 @@ def test_cli_import_prints_one_line_per_file_and_fails_if_any_file_failed(sessio
     assert wipe_reports.cli_import(session, technician, paths) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines == [
-        f"{paths[0]}: 1 wipe recorded; a manager must verify it.",
-        (f"{paths[1]}: The wipe of {SSD_SERIAL} failed: the tool reported “failure” — wipe again or "
-         "destroy the disk."),
-        f"{paths[2]}: The file cannot be read: No such file or directory.",
+        f"{paths[0]}: committed — 1 wipe recorded; a manager must verify it.",
+        (f"{paths[1]}: refused — The wipe of {SSD_SERIAL} failed: the tool reported “failure” — "
+         "wipe again or destroy the disk."),
+        f"{paths[2]}: refused — The file cannot be read: No such file or directory.",
+        "Files: 3, committed: 1, refused: 2; wipes recorded: 1.",
     ]
     assert record_count(session) == 1
 
@@ -312,5 +314,5 @@ def test_cli_import_prints_one_line_per_file_and_fails_if_any_file_failed(sessio
 def test_cli_import_succeeds_when_every_file_was_recorded(session, technician, laptop, desktop, capsys):
     paths = [str(DATA / "nwipe-good.json"), str(DATA / "nwipe-unix-times.json")]
     assert wipe_reports.cli_import(session, technician, paths) == 0
-    assert len(capsys.readouterr().out.splitlines()) == 2
+    assert len(capsys.readouterr().out.splitlines()) == 3  # a line per file and the totals
     assert session.scalar(select(func.count()).select_from(StorageMedium)) == record_count(session) == 2
