@@ -166,6 +166,13 @@ def _configure_sqlite(engine: Engine, path: str | None = None) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {'IMMEDIATE' if mode == 'IMMEDIATE' else 'DEFERRED'}")
 
+    @event.listens_for(engine, "commit")
+    def _on_commit(conn):
+        # Checked again before the commit: a long import that began before the file vanished
+        # must not report its rows as saved.
+        if path is not None and not os.path.exists(path):
+            raise DatabaseVanished(path=path)
+
 
 def alembic_config() -> Config:
     cfg = Config()

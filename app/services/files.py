@@ -79,8 +79,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())  # on disk before the rename, so a crash leaves old or new
+        _sync(tmp)
         os.replace(tmp, target)
     except OSError as err:
         tmp.unlink(missing_ok=True)
@@ -88,6 +87,15 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _sync(path: Path) -> None:
+    """On disk before the rename, so a crash leaves the old file or the new one, never half.
+
+    A full disk often shows only here (the data sat in the page cache until now).
+    """
+    with open(path, "rb+") as fh:
+        os.fsync(fh.fileno())
 
 
 def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
