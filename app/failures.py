@@ -64,7 +64,7 @@ def describe(err: BaseException, database: str = "") -> str:
     """One line for any error; an unexpected one is logged with its traceback first."""
     known = as_domain_error(err, database)
     if known is not None:
-        log.info("refused: %s", known.translated("en"))
+        log.warning("refused: %s", known.translated("en"))
         return str(known)
     log.error("unexpected error", exc_info=(type(err), err, err.__traceback__))
     from .logs import log_path

@@ -43,9 +43,6 @@ def setup_logging() -> Path | None:
     handler._depot_log = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.setLevel(logging.INFO)
-    root.addHandler(handler)
-    if root.level > logging.INFO or root.level == logging.NOTSET:
-        root.setLevel(logging.INFO)
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # not every migration step at every start
+    root.addHandler(handler)  # the root's level (WARNING unless someone chose another) is left alone
     _state["path"] = path
     return path
