@@ -50,7 +50,3 @@ def full_disk(monkeypatch):
 
     monkeypatch.setattr(files, "_sync", no_space)
 
-
-def leftovers(folder) -> list[str]:
-    """Every file in `folder` (a partial file or a temporary one would show here)."""
-    return sorted(p.name for p in folder.iterdir())

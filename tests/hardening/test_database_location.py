@@ -96,9 +96,12 @@ def test_open_database_refuses_a_new_file_only_when_asked_to(tmp_path):
 def test_the_window_asks_before_creating_a_database_somewhere_new(qapp, tmp_path, monkeypatch):
     from app.ui import app as ui_app
 
+    monkeypatch.setenv("DEPOT_LANG", "en")  # no Dutch Qt translator left on the shared QApplication
     asked = []
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *args, **kw: asked.append(args[2]) or QMessageBox.StandardButton.No)
+    # not the desk's style and locale: they would stay on the shared QApplication for later tests
+    monkeypatch.setattr(ui_app, "prepare_application", lambda settings: qapp)
     new = tmp_path / "typo" / "depot.sqlite"
     assert ui_app.run_gui(f"sqlite:///{new}") == 1
     assert len(asked) == 1 and str(new) in asked[0]

@@ -8,13 +8,17 @@ issued and how to write it again (`certificate pdf`).
 from __future__ import annotations
 
 import pytest
-from conftest import leftovers
 from handover_helpers import laptops_request, ready_device, reserve_all_proposals, school
 from sqlalchemy import func, select
 
 from app.models import BatchStatus, Counter, Document, HandoverBatch
 from app.services import handovers
 from app.services.documents import issued
+
+
+def leftovers(folder) -> list[str]:
+    """Every file in `folder` (a partial file or a temporary one would show here)."""
+    return sorted(p.name for p in folder.iterdir())
 
 
 @pytest.fixture
