@@ -100,9 +100,8 @@ def _sync(path: Path) -> None:
 
 def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     """Write `data` to `path` whole or not at all."""
-    with atomic_path(path) as tmp:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        fh.write(data)
     return Path(path)
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from ..i18n import N_
 from ..models import (
     Asset,
     AuditEvent,
@@ -42,7 +43,6 @@ from ..models import (
     StaffMember,
     utcnow,
 )
-from ..i18n import N_
 from . import audit
 from .errors import ValidationError
 from .permissions import require

@@ -115,7 +115,7 @@ def show_uncaught(exc_type, exc, tb) -> None:
     message = describe(exc)
     try:
         QMessageBox.critical(QApplication.activeWindow(), APP_NAME, message)
-    except Exception:  # noqa: BLE001 - the hook itself must never raise
+    except Exception:  # the hook itself must never raise
         log.exception("the error message could not be shown")
 
 

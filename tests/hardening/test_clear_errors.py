@@ -156,3 +156,31 @@ def test_describe_says_a_domain_error_as_it_is():
     from app.services.errors import NotFound
 
     assert describe(NotFound(what="CD1")) == "Nothing was found for CD1."
+
+
+def test_a_read_only_database_is_said_as_read_only_by_the_services(session, admin, monkeypatch):
+    """The window shows what the services raise: read-only, not "cannot be reached"."""
+    from sqlalchemy.orm import Session
+
+    from app.services import auth
+
+    def read_only(self, *args, **kwargs):
+        raise OperationalError("INSERT …", {}, sqlite3.OperationalError(
+            "attempt to write a readonly database"))
+
+    monkeypatch.setattr(Session, "flush", read_only)
+    with pytest.raises(DatabaseReadOnly):
+        auth.add_user(session, admin, "anna", "Anna", "technician", "sterk-wachtwoord-1")
+
+
+def test_an_integer_overflow_is_refused_by_the_services_not_unreachable(session, admin, monkeypatch):
+    from sqlalchemy.orm import Session
+
+    from app.services import auth
+
+    def too_large(self, *args, **kwargs):
+        raise OverflowError("Python int too large to convert to SQLite INTEGER")
+
+    monkeypatch.setattr(Session, "flush", too_large)
+    with pytest.raises(DatabaseRefused):
+        auth.add_user(session, admin, "anna", "Anna", "technician", "sterk-wachtwoord-1")
