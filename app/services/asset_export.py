@@ -156,6 +156,10 @@ def export_rows(rows: Iterable[Sequence[object]], path: str | os.PathLike, fmt: 
     """
     from . import files
 
+    try:
+        files.check_writable(path)  # a folder is said as a folder, not as an unknown format
+    except files.OutputFailed as err:
+        raise ExportFailed(**err.params) from err
     kind = format_for(path, fmt)
     writer = _write_csv if kind == "csv" else _write_xlsx
     try:

@@ -83,11 +83,13 @@ def test_a_waste_register_from_year_1_to_9999_is_written(run, db_url, tmp_path):
 
 @pytest.mark.parametrize("argv", [["command-sheet", "--out", "{tmp}"],
                                   ["export", "assets", "{tmp}"],
+                                  ["report", "weee", "--year", "2026", "--out", "{tmp}"],
                                   ["backup", "--out", "{tmp}"]])
 def test_out_pointing_to_a_folder_is_one_line(run, db_url, tmp_path, argv):
     result = run("--database", db_url, *[a.format(tmp=tmp_path) for a in argv])
     assert result.code == 1
     _one_line(result)
+    assert "folder" in result.err
 
 
 def test_ctrl_c_exits_130_without_a_traceback(run, db_url, monkeypatch):
