@@ -16,7 +16,7 @@ import sys
 from getpass import getpass
 
 from . import __version__
-from .commands import Groups, register_all
+from .commands import Groups, register_all, write_issued
 from .config import resolve_database_url, resolve_language
 from .i18n import _, set_language
 from .models import Role
@@ -147,24 +147,6 @@ def _labels(session, args) -> int:
     return 0
 
 
-def write_issued(document, out: str) -> bool:
-    """Write an issued document after its commit; on failure say it is issued and how to write it again.
-
-    The stored document is the truth once committed: a full disk loses only the copy on disk.
-    """
-    from .services import files
-
-    try:
-        files.write_bytes(out, document.pdf)
-    except files.OutputFailed as err:
-        print(str(err), file=sys.stderr)
-        print(_("{number} was issued and is stored in the database. Write it again with: "
-                "python -m app certificate pdf {number} --out FILE.pdf", number=document.number),
-              file=sys.stderr)
-        return False
-    return True
-
-
 def _read_password() -> str:
     if sys.stdin.isatty():
         first = getpass(_("Password: "))
@@ -203,9 +185,9 @@ def _main(argv: list[str] | None, where: dict[str, str]) -> int:
         from .ui.app import run_gui  # Qt is imported only when the window is wanted
 
         return run_gui(url)
-    from .db import _shown
+    from .db import shown_url
 
-    where["database"] = _shown(url)
+    where["database"] = shown_url(url)
     precheck = getattr(args, "precheck", None)
     if precheck is not None:
         precheck(args)  # e.g. restore: the backup is checked before the target is touched
@@ -303,7 +285,7 @@ def _run(args, url: str) -> int:
                 files.check_writable(args.out)  # refused before the certificate takes a number
                 document = certificates.issue_sanitisation_certificate(session, issuer, ids,
                                                                       language=args.language)
-                if not write_issued(document, args.out):
+                if not write_issued(document, args.out):  # after the commit: the stored one is the truth
                     return 1
                 print(_("Certificate {number} written to {path}.", number=document.number, path=args.out))
                 return 0

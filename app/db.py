@@ -86,7 +86,7 @@ def _sqlite_path(url: str) -> str | None:
     return None if db in (None, "", ":memory:") else db
 
 
-def _shown(url: str) -> str:
+def shown_url(url: str) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
@@ -102,14 +102,14 @@ def check_url(url: str) -> URL:
     try:
         parsed = make_url(str(url).strip())
     except (ArgumentError, ValueError):
-        raise InvalidDatabaseUrl(url=_shown(url)) from None
+        raise InvalidDatabaseUrl(url=shown_url(url)) from None
     backend = parsed.get_backend_name()
     if backend not in SUPPORTED_BACKENDS:
-        raise UnsupportedDatabase(url=_shown(url))
+        raise UnsupportedDatabase(url=shown_url(url))
     if backend == "sqlite" and parsed.database in (None, "", ":memory:"):
-        raise InMemoryDatabaseRefused(url=_shown(url))
+        raise InMemoryDatabaseRefused(url=shown_url(url))
     if backend == "sqlite" and str(parsed.database).startswith("file:"):
-        raise UnsupportedDatabase(url=_shown(url))
+        raise UnsupportedDatabase(url=shown_url(url))
     return parsed
 
 

@@ -18,7 +18,7 @@ from ..models import HandoverBatch, HandoverRequest
 from ..services import files, handover_requests, handovers, parties
 from ..services.documents.intake_receipt import category_name
 from ..services.errors import NotFound
-from . import user_named
+from . import user_named, write_issued
 
 
 def register(groups) -> None:
@@ -140,8 +140,6 @@ def _scan(session, args) -> int:
 
 
 def _complete(session, args) -> int:
-    from ..cli import write_issued
-
     actor = user_named(session, args.actor)
     batch = _batch(session, args.batch)
     if args.out:
