@@ -77,6 +77,8 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
     tmp = Path(name)
+    # mkstemp makes a private file (0600); the document gets the mode any new file would get
+    os.chmod(tmp, _new_file_mode())
     try:
         yield tmp
         _sync(tmp)
@@ -87,6 +89,12 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _new_file_mode() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def _sync(path: Path) -> None:

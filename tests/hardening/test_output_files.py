@@ -114,3 +114,17 @@ def test_full_disk_leaves_no_partial_file(run, db_url, session, technician, mana
     assert "the disk is full" in result.err
     assert "Traceback" not in result.err
     assert leftovers(out_dir) == []
+
+
+def test_a_written_file_gets_the_usual_permissions_not_private_ones(tmp_path):
+    import os
+
+    from app.services import files
+
+    mask = os.umask(0o022)
+    try:
+        path = files.write_bytes(tmp_path / "doc.pdf", b"%PDF-1.7")
+    finally:
+        os.umask(mask)
+    assert path.read_bytes() == b"%PDF-1.7"
+    assert oct(path.stat().st_mode & 0o777) == oct(0o644)
