@@ -132,8 +132,7 @@ def _labels(session, args) -> int:
     org = args.org or organisation.label_name(session)
     data = [labels.LabelData.from_asset(assets.get_by_tag(session, tag), org) for tag in args.tags]
     if args.out:
-        with files.atomic_path(args.out) as tmp:
-            labels.render_pdf(data, args.layout, tmp)
+        labels.render_pdf(data, args.layout, args.out)  # written whole or not at all
         print(_("{n} labels written to {path}.", n=len(data), path=args.out))
         return 0
     layout = args.layout if not labels.LAYOUTS[args.layout].is_sheet else "102x51"
@@ -236,11 +235,9 @@ def _run(args, url: str) -> int:
             if args.command == "label":
                 return _labels(session, args)
             if args.command == "command-sheet":
-                from .services import files
                 from .services.documents.command_sheet import render_command_sheet
 
-                with files.atomic_path(args.out) as tmp:
-                    render_command_sheet(tmp)
+                render_command_sheet(args.out)  # written whole or not at all
                 print(args.out)
                 return 0
             if args.command == "import" and args.import_command == "wipe-report":
