@@ -1,8 +1,12 @@
 """The command line: `python -m app` starts the GUI, `python -m app COMMAND` runs an admin command.
 
 Commands call the same services as the GUI, acting as the system actor (whoever
-runs them has the database file or URL already). Exit code 0 is success; a
-refusal prints its message and exits 1; a broken audit chain exits 2.
+runs them has the database file or URL already). Every error ends as one line on
+standard error, the details in the log file (app.failures). Exit codes: 0 done;
+1 not done (an error or a refusal); 2 a check found a problem (a broken audit
+chain, an altered certificate…) or the command line is wrong; 130 interrupted.
+A SQLite file that does not exist yet is only created with `--create` (the
+default database in the data folder is created without asking).
 """
 
 from __future__ import annotations
@@ -12,11 +16,11 @@ import sys
 from getpass import getpass
 
 from . import __version__
-from .commands import Groups, register_all
+from .commands import Groups, register_all, write_issued
 from .config import resolve_database_url, resolve_language
 from .i18n import _, set_language
 from .models import Role
-from .services.errors import DomainError
+from .services.errors import ValidationError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--database", metavar="URL",
                         help=_("database URL (default: DEPOT_DATABASE_URL, the settings, or the "
                                "SQLite file in your data folder); e.g. postgresql+psycopg://user@host/depot"))
+    parser.add_argument("--create", action="store_true",
+                        help=_("create a new, empty database when the SQLite file given does not "
+                               "exist yet (the default database is always created)"))
     parser.add_argument("--version", action="version", version=f"CircuIT Depot {__version__}")
     sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
     groups = Groups(sub)
@@ -102,32 +109,39 @@ def _layout_names() -> list[str]:
     return list(LAYOUTS)
 
 
+def _printer_address(text: str) -> tuple[str, int]:
+    """HOST or HOST:PORT of a Zebra printer; a port that is no number (1–65535) is refused."""
+    host, sep, port = text.rpartition(":")
+    if not sep or not host:
+        return text, 9100
+    if not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ValidationError(_("“{printer}”: the port must be a number from 1 to 65535 "
+                                "(a Zebra printer listens on 9100).", printer=text))
+    return host.strip("[]"), int(port)
+
+
 def _labels(session, args) -> int:
-    from .services import assets, organisation
+    from .services import assets, files, organisation
     from .services.documents import labels
 
-    org = args.org or organisation.label_name(session)
-    data = [labels.LabelData.from_asset(assets.get_by_tag(session, tag), org) for tag in args.tags]
     if args.layout not in labels.LAYOUTS:
         print(_("Unknown layout {layout}; choose one of: {choices}.", layout=args.layout,
                 choices=", ".join(labels.LAYOUTS)), file=sys.stderr)
         return 1
+    printer = _printer_address(args.printer) if args.printer else None
+    org = args.org or organisation.label_name(session)
+    data = [labels.LabelData.from_asset(assets.get_by_tag(session, tag), org) for tag in args.tags]
     if args.out:
-        with open(args.out, "wb") as fh:
-            labels.render_pdf(data, args.layout, fh)
+        labels.render_pdf(data, args.layout, args.out)  # written whole or not at all
         print(_("{n} labels written to {path}.", n=len(data), path=args.out))
         return 0
     layout = args.layout if not labels.LAYOUTS[args.layout].is_sheet else "102x51"
     zpl = labels.render_zpl(data, layout)
     if args.zpl:
-        with open(args.zpl, "w", encoding="utf-8") as fh:
-            fh.write(zpl)
+        files.write_text(args.zpl, zpl)
         print(_("{n} labels written to {path}.", n=len(data), path=args.zpl))
         return 0
-    host, _sep, port = args.printer.rpartition(":")
-    if not host:
-        host, port = args.printer, "9100"
-    labels.send_zpl(zpl, host, int(port))
+    labels.send_zpl(zpl, *printer)
     print(_("{n} labels sent to {printer}.", n=len(data), printer=args.printer))
     return 0
 
@@ -156,6 +170,26 @@ def _read_password() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line; never a traceback: any error is one line (details in the log file)."""
+    from .failures import EXIT_ERROR, EXIT_INTERRUPTED, describe
+    from .logs import setup_logging
+
+    setup_logging()
+    where = {"database": ""}
+    try:
+        return _main(argv, where)
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        print(_("Interrupted. What was not finished was not saved."), file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except SystemExit:
+        raise  # argparse: --help (0) and a wrong command line (2)
+    except Exception as err:  # noqa: BLE001 - the one place where any error becomes one line
+        print(describe(err, where["database"]), file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _main(argv: list[str] | None, where: dict[str, str]) -> int:
     set_language(resolve_language())
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -164,19 +198,21 @@ def main(argv: list[str] | None = None) -> int:
         from .ui.app import run_gui  # Qt is imported only when the window is wanted
 
         return run_gui(url)
-    from sqlalchemy.exc import DBAPIError
+    from .db import shown_url
 
-    from .services.errors import DatabaseUnavailable
+    where["database"] = shown_url(url)
+    precheck = getattr(args, "precheck", None)
+    if precheck is not None:
+        precheck(args)  # e.g. restore: the backup is checked before the target is touched
+    return _run(args, url)
 
-    try:
-        return _run(args, url)
-    except DomainError as err:
-        print(str(err), file=sys.stderr)
-        return 1
-    except DBAPIError as err:  # e.g. the server is down: a message, not a traceback
-        detail = str(err.orig or err).splitlines()[0][:200]
-        print(str(DatabaseUnavailable(detail=detail)), file=sys.stderr)
-        return 1
+
+def _may_create(args, url: str) -> bool:
+    """A new SQLite file only at the default place, with --create, or for a command that makes one."""
+    from .config import default_database_url
+
+    return bool(args.create or getattr(args, "creates_database", False)
+                or url == default_database_url())
 
 
 def _run(args, url: str) -> int:
@@ -184,7 +220,7 @@ def _run(args, url: str) -> int:
     from .services import audit, auth, demo
     from .services.permissions import SYSTEM
 
-    database = open_database(url)
+    database = open_database(url, create=_may_create(args, url))
     try:
         with database.session() as session:
             handler = getattr(args, "handler", None)
@@ -215,7 +251,7 @@ def _run(args, url: str) -> int:
             if args.command == "command-sheet":
                 from .services.documents.command_sheet import render_command_sheet
 
-                render_command_sheet(args.out)
+                render_command_sheet(args.out)  # written whole or not at all
                 print(args.out)
                 return 0
             if args.command == "import" and args.import_command == "wipe-report":
@@ -254,11 +290,14 @@ def _run(args, url: str) -> int:
                 if issuer is None:
                     print(_("Unknown user: {name}.", name=args.issuer), file=sys.stderr)
                     return 1
+                from .services import files
+
                 ids = [assets.get_by_tag(session, tag).id for tag in args.tags]
+                files.check_writable(args.out)  # refused before the certificate takes a number
                 document = certificates.issue_sanitisation_certificate(session, issuer, ids,
                                                                       language=args.language)
-                with open(args.out, "wb") as fh:
-                    fh.write(document.pdf)
+                if not write_issued(document, args.out):  # after the commit: the stored one is the truth
+                    return 1
                 print(_("Certificate {number} written to {path}.", number=document.number, path=args.out))
                 return 0
             if args.command == "audit":

@@ -9,6 +9,7 @@ in the user's data folder — so a new machine needs nothing configured.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from .paths import config_dir, data_dir
 
 DEFAULT_DB_FILENAME = "depot.sqlite"
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -35,10 +37,28 @@ class Settings:
     def load(cls) -> Settings:
         try:
             raw = json.loads(cls.path().read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except FileNotFoundError:
             return cls()
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in raw.items() if k in known})
+        except (OSError, ValueError) as err:
+            _log.warning("settings file %s cannot be read, defaults used: %s", cls.path(), err)
+            return cls()
+        if not isinstance(raw, dict):
+            _log.warning("settings file %s is not a JSON object, defaults used", cls.path())
+            return cls()
+        defaults = cls()
+        values = {}
+        for f in fields(cls):
+            if f.name not in raw:
+                continue
+            value, default = raw[f.name], getattr(defaults, f.name)
+            # A value of the wrong type (a hand-edited file) falls back to the default instead
+            # of breaking every command, even --help.
+            wanted = (str,) if f.name == "database_url" or f.name == "label_printer" else (type(default),)
+            if value is None and default is None or isinstance(value, wanted):
+                values[f.name] = value
+            else:
+                _log.warning("settings file %s: %s is not valid, default used", cls.path(), f.name)
+        return cls(**values)
 
     def save(self) -> None:
         path = self.path()

@@ -20,11 +20,22 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import models  # noqa: F401  (registers every model on Base.metadata)
-from .services.errors import NetworkShareRefused
+from .services.errors import (
+    DatabaseVanished,
+    InMemoryDatabaseRefused,
+    InvalidDatabaseUrl,
+    NetworkShareRefused,
+    NewDatabaseRefused,
+    NewerDatabase,
+    UnsupportedDatabase,
+)
+
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -75,6 +86,48 @@ def _sqlite_path(url: str) -> str | None:
     return None if db in (None, "", ":memory:") else db
 
 
+def shown_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return str(url).rsplit("@", 1)[-1]  # never show what may be a password
+
+
+def check_url(url: str) -> URL:
+    """The parsed URL of a database this application can use, or a refusal that says why.
+
+    Refused: text that is no URL, another kind of database than SQLite or PostgreSQL, and
+    an in-memory SQLite database (it keeps nothing: an import into it vanishes at exit).
+    """
+    try:
+        parsed = make_url(str(url).strip())
+    except (ArgumentError, ValueError):
+        raise InvalidDatabaseUrl(url=shown_url(url)) from None
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED_BACKENDS:
+        raise UnsupportedDatabase(url=shown_url(url))
+    if backend == "sqlite" and parsed.database in (None, "", ":memory:"):
+        raise InMemoryDatabaseRefused(url=shown_url(url))
+    if backend == "sqlite" and str(parsed.database).startswith("file:"):
+        raise UnsupportedDatabase(url=shown_url(url))
+    return parsed
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file behind a SQLite URL; None for PostgreSQL (or an in-memory database)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    path = _sqlite_path(url)
+    return Path(path) if path else None
+
+
+def is_new_location(url: str) -> bool:
+    """True when `url` is a SQLite file that does not exist yet (opening it would create it)."""
+    path = sqlite_file(url)
+    return path is not None and not path.exists()
+
+
 def make_engine(url: str, **kwargs) -> Engine:
     if url.startswith("sqlite"):
         path = _sqlite_path(url)
@@ -83,12 +136,12 @@ def make_engine(url: str, **kwargs) -> Engine:
                 raise NetworkShareRefused(path=path)
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, path)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, path: str | None = None) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         # Let SQLAlchemy's "begin" event emit BEGIN, so writes can ask for IMMEDIATE.
@@ -106,8 +159,19 @@ def _configure_sqlite(engine: Engine) -> None:
         # its turn (busy timeout). A deferred transaction that upgrades to a writer later
         # can fail at once with SQLITE_BUSY whatever the timeout. Reads stay deferred so
         # they never hold the write lock.
+        if path is not None and not os.path.exists(path):
+            # The file was deleted or moved under a running app: the open connection would
+            # write into the unlinked file and everything would vanish at exit. Refuse.
+            raise DatabaseVanished(path=path)
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {'IMMEDIATE' if mode == 'IMMEDIATE' else 'DEFERRED'}")
+
+    @event.listens_for(engine, "commit")
+    def _on_commit(conn):
+        # Checked again before the commit: a long import that began before the file vanished
+        # must not report its rows as saved.
+        if path is not None and not os.path.exists(path):
+            raise DatabaseVanished(path=path)
 
 
 def alembic_config() -> Config:
@@ -163,9 +227,40 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str, *, upgrade: bool = True) -> Database:
-    """Open (and create/migrate to the newest revision) the database at `url`."""
+def check_not_newer(engine: Engine) -> None:
+    """Refuse (NewerDatabase) a database whose schema this version of the application does not know."""
+    revision = current_revision(engine)
+    if revision is None:
+        return
+    from alembic.util import CommandError
+
+    scripts = ScriptDirectory.from_config(alembic_config())
+    try:
+        known = scripts.get_revision(revision) is not None
+    except CommandError:  # alembic's ResolutionError is a CommandError
+        known = False
+    if not known:
+        raise NewerDatabase(database=make_url(str(engine.url)).render_as_string(hide_password=True),
+                            revision=revision)
+
+
+def open_database(url: str, *, upgrade: bool = True, create: bool = True) -> Database:
+    """Open (and create/migrate to the newest revision) the database at `url`.
+
+    `create=False` refuses (NewDatabaseRefused) a SQLite file that does not exist yet, so a
+    mistyped path is said instead of silently starting an empty database. A database of a
+    newer schema is refused (NewerDatabase) before the migration touches it; `upgrade=False`
+opens without connecting.
+    """
+    check_url(url)
+    if not create and is_new_location(url):
+        raise NewDatabaseRefused(path=str(sqlite_file(url)))
     engine = make_engine(url)
-    if upgrade:
-        migrate(engine)
+    try:
+        if upgrade:
+            check_not_newer(engine)
+            migrate(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     return Database(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))

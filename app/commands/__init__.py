@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
+import sys
 from collections.abc import Callable
 
 from sqlalchemy import select
@@ -34,6 +35,24 @@ def user_named(session: Session, name: str) -> User:
     if user is None:
         raise UnknownUser(name=name)
     return user
+
+
+def write_issued(document, out: str) -> bool:
+    """Write an issued document after its commit; on failure say it is issued and how to write it again.
+
+    The stored document is the truth once committed: a full disk loses only the copy on disk.
+    """
+    from ..services import files
+
+    try:
+        files.write_bytes(out, document.pdf)
+    except files.OutputFailed as err:
+        print(str(err), file=sys.stderr)
+        print(_("{number} was issued and is stored in the database. Write it again with: "
+                "python -m app certificate pdf {number} --out FILE.pdf", number=document.number),
+              file=sys.stderr)
+        return False
+    return True
 
 
 class Groups:

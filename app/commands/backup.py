@@ -22,7 +22,10 @@ def register(groups) -> None:
     cmd.set_defaults(handler=_backup)
     cmd = groups.command("restore", _("restore a backup into an empty database, then check it"))
     cmd.add_argument("file", metavar="FILE")
-    cmd.set_defaults(handler=_restore)
+    # The backup is checked before the target is opened (a refusal leaves it untouched, not
+    # even created); the target may be a new SQLite file, which restore creates.
+    cmd.set_defaults(handler=_restore, precheck=lambda args: backup.check_backup(args.file),
+                     creates_database=True)
 
 
 def _engine(session):

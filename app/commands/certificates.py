@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..i18n import _
+from ..services import files
 from ..services.documents import issued
 
 
@@ -33,8 +34,7 @@ def _verify(session, args) -> int:
 
 def _pdf(session, args) -> int:
     document = issued.get_document(session, args.number)
-    with open(args.out, "wb") as fh:
-        fh.write(document.pdf)
+    files.write_bytes(args.out, document.pdf)
     print(_("{number} written to {path}.", number=document.number, path=args.out))
     if not issued.verify(session, document.number, document.pdf):
         print(issued.Verification(document.number, issued.Verdict.ALTERED).message(), file=sys.stderr)

@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from ..i18n import _
 from ..models import HandoverBatch, HandoverRequest
-from ..services import handover_requests, handovers, parties
+from ..services import files, handover_requests, handovers, parties
 from ..services.documents.intake_receipt import category_name
 from ..services.errors import NotFound
-from . import user_named
+from . import user_named, write_issued
 
 
 def register(groups) -> None:
@@ -142,13 +142,14 @@ def _scan(session, args) -> int:
 def _complete(session, args) -> int:
     actor = user_named(session, args.actor)
     batch = _batch(session, args.batch)
+    if args.out:
+        files.check_writable(args.out)  # a wrong --out is refused before the batch is completed
     document = handovers.complete_handover(session, actor, batch.id, args.labels_removed,
                                            language=args.lang)
-    if args.out:
-        with open(args.out, "wb") as fh:
-            fh.write(document.pdf)
     print(_("Handover {batch} completed: certificate {number}.", batch=batch.number,
             number=document.number))
+    if args.out and not write_issued(document, args.out):
+        return 1
     return 0
 
 

@@ -5,9 +5,12 @@ Without `--apply` it only lists what would be pseudonymised (the dry run).
 
 from __future__ import annotations
 
+import argparse
+
 from ..config import Settings
 from ..i18n import _
 from ..services import audit, privacy
+from ..services.errors import ValidationError
 from ..services.permissions import SYSTEM
 from ..timefmt import format_local
 from . import user_named
@@ -21,14 +24,23 @@ def register(groups) -> None:
     purge.add_argument("--apply", action="store_true", help=_("really pseudonymise them"))
     purge.add_argument("--actor", metavar="USER", help=_("who runs the purge (the actor in the "
                                                          "audit trail); the system by default"))
-    purge.add_argument("--retention-days", type=int, metavar="DAYS",
-                       help=_("instead of the setting (default 730 days)"))
+    purge.add_argument("--retention-days", type=_days, metavar="DAYS",
+                       help=_("instead of the setting (default 730 days); from 1 to {max}",
+                              max=privacy.MAX_RETENTION_DAYS))
     purge.set_defaults(handler=_purge)
+
+
+def _days(text: str) -> int:
+    try:
+        return privacy.check_retention(text.strip())
+    except ValidationError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _purge(session, args) -> int:
     actor = user_named(session, args.actor) if args.actor else SYSTEM
-    days = args.retention_days or privacy.retention_days(Settings.load())
+    days = (args.retention_days if args.retention_days is not None
+            else privacy.retention_days(Settings.load()))
     result = (privacy.purge if args.apply else privacy.plan)(session, actor, days)
     print(_("Retention: {days} days; no activity since {date}.", days=days,
             date=format_local(result.cutoff)))
@@ -36,8 +48,8 @@ def _purge(session, args) -> int:
     for c in result.staff + result.contacts:
         print(f"  {kinds[c.kind]:16} {c.pseudonym:28} {format_local(c.last_activity)}")
     if not args.apply:
-        print(_("{count} would be pseudonymised. Nothing was changed; run again with --apply.",
-                count=result.total))
+        print(_("{count} would be pseudonymised. Nothing was changed; to do it, run: "
+                "privacy purge --retention-days {days} --apply", count=result.total, days=days))
         return 0
     print(_("{count} pseudonymised.", count=result.total))
     report = audit.verify_chain(session)

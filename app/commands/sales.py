@@ -7,16 +7,26 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from sqlalchemy import select
 
 from ..i18n import _
 from ..models import Party, StaffMember
-from ..services import organisation, sales
+from ..services import files, organisation, sales
 from ..services.documents.sale_catalogue import catalogue_xlsx, render_catalogue_pdf
 from ..services.permissions import SYSTEM
 from . import user_named
+
+
+def round_number(text: str) -> int:
+    """A round as `sales rounds` lists it: R2, r2 or 2."""
+    digits = text.strip().upper().removeprefix("R")
+    if not digits.isdigit() or len(digits) > 9:
+        raise argparse.ArgumentTypeError(_("“{text}” is not a sale round (e.g. R2, as “sales rounds” "
+                                           "lists them).", text=text))
+    return int(digits)
 
 
 def register(groups) -> None:
@@ -25,7 +35,7 @@ def register(groups) -> None:
     rounds.set_defaults(handler=_rounds)
     lottery = group.add_parser("lottery", help=_("re-run a round's draw with its recorded seed and "
                                                  "compare it with the recorded buyers"))
-    lottery.add_argument("round", type=int, metavar="ROUND")
+    lottery.add_argument("round", type=round_number, metavar="ROUND")
     lottery.add_argument("--seed", metavar="HEX", help=_("another seed instead of the recorded one"))
     lottery.set_defaults(handler=_lottery)
     expire = group.add_parser("expire", help=_("let unpaid sales past their deadline lapse; their "
@@ -33,7 +43,7 @@ def register(groups) -> None:
     expire.add_argument("--actor", metavar="USER", required=True)
     expire.set_defaults(handler=_expire)
     cat = group.add_parser("catalogue", help=_("write a round's catalogue (PDF or XLSX)"))
-    cat.add_argument("round", type=int, metavar="ROUND")
+    cat.add_argument("round", type=round_number, metavar="ROUND")
     cat.add_argument("--out", metavar="FILE.pdf|FILE.xlsx", required=True)
     cat.set_defaults(handler=_catalogue)
 
@@ -76,6 +86,6 @@ def _catalogue(session, args) -> int:
     path = Path(args.out)
     data = (catalogue_xlsx(round_, rows) if path.suffix.lower() == ".xlsx"
             else render_catalogue_pdf(round_, rows, organisation=organisation.get(session)))
-    path.write_bytes(data)
+    files.write_bytes(path, data)
     print(_("{number} written to {path}.", number=round_.title, path=path))
     return 0

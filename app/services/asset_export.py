@@ -19,6 +19,7 @@ import csv
 import datetime as dt
 import enum
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -49,7 +50,7 @@ class UnknownExportFormat(DomainError):
 
 
 class ExportFailed(DomainError):
-    message = N_("The export could not be written: {detail}.")
+    message = N_("{path} could not be written: {detail}")
 
 
 def neutralise(text: str) -> str:
@@ -153,19 +154,19 @@ def export_rows(rows: Iterable[Sequence[object]], path: str | os.PathLike, fmt: 
     `rows` may be a generator (a paged query): it is consumed once. `fmt` defaults to the
     file's suffix. A failed write leaves no half-written file behind.
     """
-    kind = format_for(path, fmt)
-    target = Path(path)
-    partial = target.with_name(target.name + ".part")
+    from . import files
+
     try:
-        writer = _write_csv if kind == "csv" else _write_xlsx
-        count = writer(headers, rows, partial, progress)
-        partial.replace(target)
-    except OSError as err:
-        partial.unlink(missing_ok=True)
-        raise ExportFailed(detail=err.strerror or str(err)) from err
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+        files.check_writable(path)  # a folder is said as a folder, not as an unknown format
+    except files.OutputFailed as err:
+        raise ExportFailed(**err.params) from err
+    kind = format_for(path, fmt)
+    writer = _write_csv if kind == "csv" else _write_xlsx
+    try:
+        with files.atomic_path(path) as partial:  # a full disk or a folder: no file, one message
+            count = writer(headers, rows, partial, progress)
+    except files.OutputFailed as err:
+        raise ExportFailed(**err.params) from err
     if progress:
         progress(count)
     return count
@@ -188,7 +189,7 @@ def cli_export_assets(session: Session, path: str, fmt: str | None) -> int:
     try:
         count = export_rows(depot_rows(session), path, fmt, headers=DEPOT_EXPORT_HEADERS)
     except DomainError as err:
-        print(err.translated())
+        print(err.translated(), file=sys.stderr)
         return 1
     print(_("Devices written to {path}: {count}.", path=path, count=count))
     return 0

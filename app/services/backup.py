@@ -134,7 +134,11 @@ class RestoreResult:
 
 def backup(engine: Engine, out: str | Path, *, portable: bool = False) -> BackupResult:
     """Back up the whole database behind `engine` into the file `out` (replaced when it exists)."""
+    from .files import OutputRefused
+
     out = Path(out)
+    if out.is_dir():
+        raise OutputRefused(path=str(out), detail=N_("it is a folder, not a file"))
     out.parent.mkdir(parents=True, exist_ok=True)
     start = _now()
     if engine.dialect.name == "sqlite" and not portable:
@@ -232,9 +236,30 @@ def _pg_dump(engine: Engine, out: Path) -> bool:
 # --- restore ---------------------------------------------------------------------
 
 
+class BackupMissing(DomainError):
+    message = N_("There is no backup file {path}.")
+
+
+class BackupIsFolder(DomainError):
+    message = N_("{path} is a folder; give the backup file itself.")
+
+
+# Tables every database of this application has had since its first schema: a SQLite file
+# without them is some other program's database, not a backup of this one.
+IDENTITY_TABLES = frozenset({"alembic_version", "assets", "audit_events", "users", "documents"})
+
+
 def backup_kind(path: str | Path) -> str:
-    with open(path, "rb") as fh:
-        head = fh.read(16)
+    path = Path(path)
+    if path.is_dir():
+        raise BackupIsFolder(path=str(path))
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except FileNotFoundError:
+        raise BackupMissing(path=str(path)) from None
+    except OSError as err:
+        raise IncompleteBackup(path=str(path), detail=err.strerror or str(err)) from err
     if head.startswith(SQLITE_MAGIC):
         return "sqlite"
     if head.startswith(PGDUMP_MAGIC):
@@ -271,6 +296,63 @@ def emptiness_problem(engine: Engine) -> str | None:
     return None
 
 
+def _known_revision(revision: str | None) -> bool:
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    from ..db import alembic_config
+
+    if not revision:
+        return False
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+def check_backup(path: str | Path) -> str:
+    """The kind of a backup file that can be restored here, or the refusal that says why not.
+
+    Checked before the target database is touched: the file exists and is a file, it is a
+    backup of this application (its tables, not just any SQLite file), it is complete, and
+    its schema is one this version knows (a newer one is refused, not copied in).
+    """
+    path = Path(path)
+    kind = backup_kind(path)
+    if kind == "sqlite":
+        _check_sqlite_backup(path)
+    elif kind == "portable":
+        revision = None
+        for item in _portable(path):  # read to the end: a truncated file is refused now
+            if isinstance(item, dict) and "revision" in item:
+                revision = item["revision"]
+        if revision and not _known_revision(revision):
+            raise NewerBackup(revision=revision)
+    return kind
+
+
+def _check_sqlite_backup(path: Path) -> None:
+    try:
+        src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as err:
+        raise IncompleteBackup(path=str(path), detail=str(err)) from err
+    try:
+        if src.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise IncompleteBackup(path=str(path), detail="PRAGMA quick_check")
+        tables = {r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not IDENTITY_TABLES <= tables:
+            raise UnknownBackup(path=str(path))
+        row = src.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError as err:  # truncated or not a database after all
+        raise IncompleteBackup(path=str(path), detail=str(err)) from err
+    finally:
+        src.close()
+    if row is None:
+        raise UnknownBackup(path=str(path))
+    if not _known_revision(row[0]):
+        raise NewerBackup(revision=row[0])
+
+
 def restore(engine: Engine, path: str | Path, *,
             progress: Callable[[str, int], None] | None = None) -> RestoreResult:
     """Restore the backup file into the (empty, migrated) database behind `engine`, then check it.
@@ -278,7 +360,7 @@ def restore(engine: Engine, path: str | Path, *,
     The caller disposes of `engine` afterwards: a SQLite restore replaces the file under it.
     """
     path = Path(path)
-    kind = backup_kind(path)
+    kind = check_backup(path)
     problem = emptiness_problem(engine)
     if problem:
         raise RestoreRefused(database=_display(engine), detail=problem)

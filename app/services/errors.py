@@ -98,6 +98,45 @@ class DatabaseUnavailable(DomainError):
     message = N_("The database cannot be reached ({detail}). Nothing was changed.")
 
 
+class InvalidDatabaseUrl(DomainError):
+    message = N_("“{url}” is not a database URL. Give a SQLite file (sqlite:///path/to/depot.sqlite) "
+                 "or a PostgreSQL server (postgresql+psycopg://user@host/depot).")
+
+
+class UnsupportedDatabase(DomainError):
+    message = N_("“{url}”: only SQLite (sqlite:///path/to/depot.sqlite) and PostgreSQL "
+                 "(postgresql+psycopg://user@host/depot) are supported.")
+
+
+class InMemoryDatabaseRefused(DomainError):
+    message = N_("An in-memory database ({url}) keeps nothing: everything would be lost when the "
+                 "program ends. Give a file: sqlite:///path/to/depot.sqlite.")
+
+
+class NewDatabaseRefused(DomainError):
+    message = N_("There is no database at {path}. Check the path (a typing error?); to create a new, "
+                 "empty database there, run the command again with --create.")
+
+
+class DatabaseVanished(DomainError):
+    message = N_("The database file {path} has disappeared (deleted or moved while the application "
+                 "was running). Nothing was saved. Put the file back or restore a backup, then start "
+                 "again.")
+
+
+class NewerDatabase(DomainError):
+    message = N_("The database {database} was made by a newer version of the application (schema "
+                 "{revision}). Update the application first; nothing was changed.")
+
+
+class DatabaseReadOnly(DomainError):
+    message = N_("The database {database} is read-only ({detail}). Nothing was changed.")
+
+
+class DatabaseRefused(DomainError):
+    message = N_("The database refused the change ({detail}). Nothing was changed.")
+
+
 class AuditWriteRefused(DomainError):
     """A programming error turned into a refusal: a write that would skip the audit trail."""
 

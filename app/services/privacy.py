@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from ..i18n import N_
 from ..models import (
     Asset,
     AuditEvent,
@@ -43,21 +44,36 @@ from ..models import (
     utcnow,
 )
 from . import audit
+from .errors import ValidationError
 from .permissions import require
 from .uow import unit_of_work
 
 DEFAULT_RETENTION_DAYS = 730  # two years after the last sale or activity
 SETTING = "privacy_retention_days"
+MAX_RETENTION_DAYS = 36_500  # a hundred years: beyond that the date arithmetic overflows
+
+
+def check_retention(days: object) -> int:
+    """The retention period in whole days (1 … 36 500), or a ValidationError that says why not.
+
+    0 or a negative number would pseudonymise everyone at once; it is refused, never
+    silently replaced by the default.
+    """
+    try:
+        value = int(days)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        value = None
+    if value is None or isinstance(days, bool) or not 1 <= value <= MAX_RETENTION_DAYS:
+        raise ValidationError(N_("The retention period must be a whole number of days from 1 to "
+                                 "{max} (two years is 730), not “{days}”."),
+                              max=MAX_RETENTION_DAYS, days=str(days))
+    return value
 
 
 def retention_days(settings=None) -> int:
     """The retention period from the settings (`extra.privacy_retention_days`), or two years."""
     extra = getattr(settings, "extra", None) or {}
-    try:
-        days = int(extra.get(SETTING, DEFAULT_RETENTION_DAYS))
-    except (TypeError, ValueError):
-        days = DEFAULT_RETENTION_DAYS
-    return max(days, 1)
+    return check_retention(extra.get(SETTING, DEFAULT_RETENTION_DAYS))
 
 
 @dataclass(frozen=True)
@@ -145,7 +161,7 @@ def plan(session: Session, actor, retention: int = DEFAULT_RETENTION_DAYS,
          now: dt.datetime | None = None) -> PurgePlan:
     """What a purge would pseudonymise now (the dry run): nothing is changed."""
     require(actor, "privacy.purge")
-    cutoff = (now or utcnow()) - dt.timedelta(days=retention)
+    cutoff = (now or utcnow()) - dt.timedelta(days=check_retention(retention))
     return PurgePlan(cutoff, _staff_candidates(session, cutoff), _contact_candidates(session, cutoff))
 
 

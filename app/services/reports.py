@@ -692,17 +692,16 @@ def write_export(data: Figures, path: str | Path) -> Path:
     suffix = _check_export_path(path)
     rows = export_rows(data)
     header = [_(c) for c in EXPORT_COLUMNS]
-    try:
+    from . import files
+
+    with files.atomic_path(path) as tmp:  # a full disk leaves no half file (OutputFailed)
         if suffix == ".csv":
-            with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
                 writer = csv.writer(fh, delimiter=";")
                 writer.writerow(header)
                 writer.writerows(rows)
         else:
-            _write_xlsx(path, header, rows)
-    except OSError as err:
-        raise ValidationError(N_("The file {path} cannot be written: {detail}"),
-                              path=str(path), detail=err.strerror or str(err)) from err
+            _write_xlsx(tmp, header, rows)
     return path
 
 

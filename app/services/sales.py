@@ -307,10 +307,20 @@ class Rerun:
     differences: list[str]  # tags whose recorded buyer differs from the re-run
 
 
+def _check_seed(seed: str) -> None:
+    try:
+        int(seed.strip(), 16)
+    except ValueError:
+        raise ValidationError(N_("“{seed}” is not a seed: a seed is written in hexadecimal (0–9, a–f), "
+                                 "as on the allocation report."), seed=seed) from None
+
+
 def rerun_lottery(session: Session, round_id: int, seed: str | None = None) -> Rerun:
     """Draw again with the recorded seed (or another) and compare with the recorded buyers."""
+    if seed is not None:
+        _check_seed(seed)  # a mistyped seed is said before anything else
     round_ = _round(session, round_id)
-    seed = seed or round_.seed
+    seed = (seed or round_.seed or "").strip()
     if not seed:
         raise ValidationError(N_("Round “{title}” has not been drawn yet."), title=round_.title)
     result = sale_lottery.draw(lots(session, round_id), limits_of(round_), seed)

@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..i18n import N_
 from . import audit
-from .errors import DatabaseUnavailable, DomainError
+from .errors import DatabaseReadOnly, DatabaseRefused, DatabaseUnavailable, DomainError
 from .permissions import require
 
 
@@ -64,8 +64,19 @@ def unit_of_work(session: Session, actor, action: str, permission: str | None = 
         session.rollback()
         if is_transient(err):
             raise TransientConflict() from err
+        if _is_read_only(err):  # said as it is, not as "cannot be reached"
+            raise DatabaseReadOnly(database=_database(session), detail=_first(err.orig)) from err
         if err.connection_invalidated or _is_disconnect(err):
             raise DatabaseUnavailable(detail=str(err.orig).splitlines()[0][:200]) from err
+        raise
+    except sa_exc.DataError as err:  # e.g. PostgreSQL "integer out of range"
+        session.rollback()
+        raise DatabaseRefused(detail=_first(err.orig)) from err
+    except (OverflowError, sa_exc.StatementError) as err:
+        session.rollback()
+        cause = getattr(err, "orig", None) if isinstance(err, sa_exc.StatementError) else err
+        if isinstance(cause, OverflowError):  # sqlite3: "Python int too large to convert"
+            raise DatabaseRefused(detail=N_("a number is too large")) from err
         raise
     except BaseException:
         session.rollback()
@@ -88,6 +99,22 @@ def unavailable(err: BaseException) -> DatabaseUnavailable | None:
     if isinstance(err, sa_exc.DBAPIError) and (err.connection_invalidated or _is_disconnect(err)):
         return DatabaseUnavailable(detail=str(err.orig).splitlines()[0][:200])
     return None
+
+
+def _first(err: BaseException | None) -> str:
+    return str(err).splitlines()[0][:200] if err is not None and str(err) else type(err).__name__
+
+
+def _database(session: Session) -> str:
+    try:
+        return session.get_bind().url.render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - only for the message
+        return "?"
+
+
+def _is_read_only(err: sa_exc.DBAPIError) -> bool:
+    text = str(err.orig).lower()
+    return "readonly" in text or "read-only" in text or "read only" in text
 
 
 def _is_disconnect(err: sa_exc.DBAPIError) -> bool:

@@ -37,11 +37,20 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), BRUSSELS).astimezone(dt.UTC)
 
 
+_EARLIEST = dt.date(1970, 1, 1)
+_LATEST = dt.date(2999, 12, 31)
+
+
 def closed_batches(session: Session, first: dt.date, last: dt.date) -> list[DisposalBatch]:
     """Batches picked up from `first` to `last` inclusive (Brussels dates), oldest first."""
     if last < first:
         raise ValidationError(N_("The end date {to} lies before the start date {start}."),
                               to=last.isoformat(), start=first.isoformat())
+    # "from year 1 to 9999" means everything: the query's bounds stay within what a datetime
+    # with a time zone can hold (nothing was picked up before 1970 or after 2999 anyway).
+    first, last = max(first, _EARLIEST), min(last, _LATEST)
+    if last < first:
+        return []
     return list(session.scalars(
         select(DisposalBatch)
         .where(DisposalBatch.status == DisposalStatus.CLOSED,

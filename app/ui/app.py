@@ -2,7 +2,11 @@
 
 `python -m app` (no command) calls `run_gui`. Whatever goes wrong while
 opening the database is said in a message box a technician can pass on to
-whoever supports the desk — never a traceback — and the exit code is 1.
+whoever supports the desk — never a traceback — and the exit code is 1. A
+database file that does not exist yet is created without asking only at the
+default place; anywhere else the person is asked first (a mistyped path must
+not silently start an empty warehouse). While the window runs, an error no
+page caught is logged (app.logs) and said in one message box (`excepthook`).
 """
 
 from __future__ import annotations
@@ -16,8 +20,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from .. import __version__
-from ..config import Settings, resolve_database_url, resolve_language
-from ..db import Database, open_database
+from ..config import Settings, default_database_url, resolve_database_url, resolve_language
+from ..db import Database, check_url, is_new_location, open_database, sqlite_file
 from ..i18n import _, current_language, set_language
 from ..models import User
 from ..paths import APP_NAME, ORG
@@ -66,12 +70,53 @@ def open_database_or_explain(url: str | None) -> tuple[Database | None, str | No
     except Exception as err:  # noqa: BLE001 - any failure here is explained, never a traceback
         if database is not None:
             database.dispose()
-        if isinstance(err, DomainError):
-            return None, str(err)
+        from ..failures import as_domain_error
+
+        known = as_domain_error(err, _safe_url(url))
+        if isinstance(known, DomainError) and not isinstance(err, OSError):
+            return None, str(known)
         log.exception("the database %s could not be opened", _safe_url(url))
         detail = str(err).splitlines()[0][:300] if str(err) else type(err).__name__
         return None, _("The database {url} cannot be opened: {detail}", url=_safe_url(url),
                        detail=detail)
+
+
+def needs_confirmation(url: str) -> bool:
+    """True for a SQLite file that does not exist yet somewhere else than the default place."""
+    try:
+        check_url(url)
+    except DomainError:
+        return False  # open_database_or_explain says what is wrong with it
+    return url != default_database_url() and is_new_location(url)
+
+
+def confirm_new_database(url: str) -> bool:
+    """Ask before a new, empty database is created at a place that was configured by hand."""
+    answer = QMessageBox.question(
+        None, APP_NAME,
+        _("There is no database at {path}.\n\nIf the path is mistyped or the disk is not "
+          "connected, choose No and correct the setting. Create a new, empty database there?",
+          path=str(sqlite_file(url))),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def show_uncaught(exc_type, exc, tb) -> None:
+    """sys.excepthook while the window runs: log the details, say one clear line, carry on."""
+    from ..failures import describe
+
+    if issubclass(exc_type, KeyboardInterrupt):
+        QApplication.quit()
+        return
+    if exc is None:
+        exc = exc_type()
+    exc.__traceback__ = tb
+    message = describe(exc)
+    try:
+        QMessageBox.critical(QApplication.activeWindow(), APP_NAME, message)
+    except Exception:  # the hook itself must never raise
+        log.exception("the error message could not be shown")
 
 
 def sign_in(database: Database) -> User | None:
@@ -118,9 +163,15 @@ def open_window(database: Database, settings: Settings) -> MainWindow | None:
 
 
 def run_gui(database_url: str | None) -> int:
+    from ..logs import setup_logging
+
+    setup_logging()
     settings = Settings.load()
     app = prepare_application(settings)
-    database, problem = open_database_or_explain(database_url)
+    url = database_url or resolve_database_url(settings=settings)
+    if needs_confirmation(url) and not confirm_new_database(url):
+        return 1
+    database, problem = open_database_or_explain(url)
     if database is None:
         QMessageBox.critical(None, APP_NAME, _("{app} cannot start.", app=APP_NAME) + "\n\n"
                              + (problem or ""))
@@ -128,10 +179,13 @@ def run_gui(database_url: str | None) -> int:
     from ..services.backup import startup_backup
 
     startup_backup(database.engine, settings)  # single-desk SQLite: at most once a day
+    previous_hook = sys.excepthook
+    sys.excepthook = show_uncaught
     try:
         window = open_window(database, settings)
         if window is None:
             return 0
         return app.exec()
     finally:
+        sys.excepthook = previous_hook
         database.dispose()

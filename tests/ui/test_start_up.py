@@ -63,6 +63,8 @@ def test_a_database_that_cannot_be_opened_is_explained_and_exits_1(qapp, monkeyp
     shown = []
     monkeypatch.setattr(QMessageBox, "critical",
                         lambda parent, title, text, *rest: shown.append(text))
+    # the desk's style would stay on the shared QApplication and widen later tests' pages
+    monkeypatch.setattr(ui_app, "apply_style", lambda app: None)
     code = ui_app.run_gui("nosuchdriver://depot:secret@server/depot")
     assert code == 1
     assert len(shown) == 1

@@ -33,7 +33,7 @@ def url(sqlite_url, monkeypatch):
 def run(url, *argv, stdin: str | None = None, monkeypatch=None) -> int:
     if stdin is not None:
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    return main(["--database", url, *argv])
+    return main(["--database", url, "--create", *argv])
 
 
 def events(url) -> int:

@@ -141,7 +141,7 @@ def test_a_file_that_is_no_backup_is_refused(tmp_path, sqlite_url):
 def test_command_line_backup_and_restore_report_the_check(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("DEPOT_LANG", "en")
     source = f"sqlite:///{tmp_path / 'a.sqlite'}"
-    assert cli.main(["--database", source, "demo", "--assets", "30"]) == 0
+    assert cli.main(["--database", source, "--create", "demo", "--assets", "30"]) == 0
     out = tmp_path / "a.backup"
     assert cli.main(["--database", source, "backup", "--out", str(out)]) == 0
     assert cli.main(["--database", f"sqlite:///{tmp_path / 'b.sqlite'}", "restore", str(out)]) == 0

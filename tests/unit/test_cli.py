@@ -51,7 +51,7 @@ def _event_count(url: str) -> int:
 
 
 def _demo(url: str, assets: int = DEMO_ASSETS, seed: int = 3) -> int:
-    return main(["--database", url, "demo", "--assets", str(assets), "--seed", str(seed)])
+    return main(["--database", url, "--create", "demo", "--assets", str(assets), "--seed", str(seed)])
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +78,7 @@ def add_user(sqlite_url, monkeypatch):
     """Run `user add NAME --role ROLE` with `password` on standard input."""
     def run(name: str, password: str, role: str = "technician") -> int:
         monkeypatch.setattr(sys, "stdin", io.StringIO(password))
-        return main(["--database", sqlite_url, "user", "add", name, "--role", role])
+        return main(["--database", sqlite_url, "--create", "user", "add", name, "--role", role])
     return run
 
 
@@ -103,7 +103,7 @@ def test_help_lists_every_command(capsys):
 
 
 def test_demo_creates_the_requested_number_of_devices(sqlite_url):
-    assert main(["--database", sqlite_url, "demo", "--assets", "25", "--devices-only"]) == 0
+    assert main(["--database", sqlite_url, "--create", "demo", "--assets", "25", "--devices-only"]) == 0
     assert _query(sqlite_url, select(func.count()).select_from(Asset))[0][0] == 25
 
 

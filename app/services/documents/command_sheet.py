@@ -71,7 +71,17 @@ def _fitted(text: str, font: str, size: float, width: float) -> tuple[float, lis
 
 def render_command_sheet(out: BinaryIO | str | PathLike[str]) -> None:
     """The command barcodes, a page per desk: intake, then the bench."""
-    canvas = Canvas(str(out) if isinstance(out, (str, PathLike)) else out, pagesize=A4, invariant=1)
+    if isinstance(out, (str, PathLike)):  # a file: written whole or not at all
+        from .. import files
+
+        with files.atomic_path(out) as tmp:
+            _render(str(tmp))
+        return
+    _render(out)
+
+
+def _render(out: BinaryIO | str) -> None:
+    canvas = Canvas(out, pagesize=A4, invariant=1)
     canvas.setTitle(bilingual(TITLE))
     canvas.setCreator("CircuIT Depot")
     for desk, commands in SHEETS:

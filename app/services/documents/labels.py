@@ -445,7 +445,16 @@ def render_pdf(labels: Sequence[LabelData], layout: str | Layout,
         raise ValueError("no labels to render")
     if not 0 <= skip < lay.per_page:
         raise ValueError(f"skip must be between 0 and {lay.per_page - 1}")
-    target = str(out) if isinstance(out, (str, PathLike)) else out
+    if isinstance(out, (str, PathLike)):  # a file: written whole or not at all
+        from .. import files
+
+        with files.atomic_path(out) as tmp:
+            _render_pdf(labels, lay, str(tmp), skip)
+        return
+    _render_pdf(labels, lay, out, skip)
+
+
+def _render_pdf(labels: Sequence[LabelData], lay: Layout, target, skip: int) -> None:
     canvas = Canvas(target, pagesize=lay.page, invariant=1, pageCompression=1)
     canvas.setTitle(_("Asset labels"))
     canvas.setCreator("CircuIT Depot")
@@ -593,9 +602,9 @@ def render_zpl(labels: Sequence[LabelData], layout: str | Layout = "102x51", dpi
 
 def write_zpl(labels: Sequence[LabelData], path: str | PathLike[str],
               layout: str | Layout = "102x51", dpi: int = 203) -> Path:
-    target = Path(path)
-    target.write_bytes(render_zpl(labels, layout, dpi).encode("utf-8"))
-    return target
+    from .. import files
+
+    return files.write_bytes(path, render_zpl(labels, layout, dpi).encode("utf-8"))
 
 
 def send_zpl(zpl: str, host: str, port: int = ZPL_PORT, timeout: float = 5) -> None:
