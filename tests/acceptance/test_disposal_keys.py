@@ -99,7 +99,8 @@ def test_a_batch_opened_scanned_weighed_and_closed_with_keys(start, desk, wareho
     assert window.width() <= 1280
 
 
-def test_esc_in_the_close_dialog_leaves_the_batch_open(start, desk, warehouse):
+def one_monitor_weighed(start, desk, warehouse):
+    """A manager at the disposal desk scans a monitor into the open batch and weighs it (F6)."""
     yard = disposal_yard(warehouse, batch_open=True)
     window = start("mia")
     desk.shortcut("Ctrl+7")
@@ -107,6 +108,11 @@ def test_esc_in_the_close_dialog_leaves_the_batch_open(start, desk, warehouse):
     desk.shortcut("F6")
     desk.type("5,1")
     desk.enter()
+    return yard, window
+
+
+def test_esc_in_the_close_dialog_leaves_the_batch_open(start, desk, warehouse):
+    yard, window = one_monitor_weighed(start, desk, warehouse)
     desk.shortcut("F9")
     dialog_up("closeBatchDialog")
     desk.type(SECOND_MANAGER[0])
@@ -123,13 +129,7 @@ def test_esc_in_the_close_dialog_leaves_the_batch_open(start, desk, warehouse):
 
 
 def test_a_weight_under_a_category_the_batch_does_not_hold_is_refused(start, desk, warehouse):
-    yard = disposal_yard(warehouse, batch_open=True)
-    window = start("mia")
-    desk.shortcut("Ctrl+7")
-    desk.scan(yard.monitors[0])
-    desk.shortcut("F6")
-    desk.type("5,1")
-    desk.enter()
+    yard, window = one_monitor_weighed(start, desk, warehouse)
     desk.shortcut("F6")  # once more, to weigh again: it opens on the batch's category, not on 1
     dialog = dialog_up("weighingDialog")
     category = dialog.findChild(QComboBox, "weighingCategory")

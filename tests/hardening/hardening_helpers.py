@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
+from openpyxl import Workbook
+
 SSD_SERIAL = "S3Z9NB0K123456"
 DEPOT_HEADER = ("serial,manufacturer,model,category,cpu,ram_gb,storage_gb,purchase_date,"
                 "purchase_cost,warranty_end,origin_service,notes")
@@ -24,3 +28,15 @@ def wipe_csv(*rows: str) -> bytes:
 def wipe_row(serial: str, status: str = "success", note: str = "full read-back") -> str:
     return (f"{serial},Samsung,SSD 860,nwipe,0.37,clear,overwrite,{status},0,0,"
             f"2026-11-20T09:00:00+01:00,2026-11-20T10:00:00+01:00,{note}")
+
+
+def workbook(*rows) -> bytes:
+    """A register workbook: the depot header, then the rows as given."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(DEPOT_HEADER.split(","))
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -9,15 +9,13 @@ what matters is that every row is accounted for.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import os
 
 import pytest
-from hardening_helpers import DEPOT_HEADER, SSD_SERIAL
+from hardening_helpers import DEPOT_HEADER, SSD_SERIAL, workbook
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app.models import Asset, Category, MediumKind, SanitisationRecord
@@ -144,14 +142,7 @@ XLSX_CELL = st.one_of(st.none(), CELL.map(xml_safe),
 @given(st.lists(st.one_of(near_good_row().map(lambda r: [xml_safe(c) for c in r]),
                           st.lists(XLSX_CELL, max_size=14)), max_size=6))
 def test_any_register_workbook_is_refused_or_every_row_is_reported(session, technician, rows):
-    book = Workbook()
-    sheet = book.active
-    sheet.append(DEPOT_HEADER.split(","))
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    import_and_check(session, technician, out.getvalue(), "register.xlsx")
+    import_and_check(session, technician, workbook(*rows), "register.xlsx")
 
 
 # --- wipe reports ---------------------------------------------------------------------------------

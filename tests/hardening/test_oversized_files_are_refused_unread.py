@@ -8,7 +8,7 @@ import re
 import zipfile
 
 import pytest
-from hardening_helpers import DEPOT_HEADER
+from hardening_helpers import workbook
 from openpyxl import Workbook
 
 from app.services import asset_import, wipe_reports
@@ -18,17 +18,6 @@ from app.services.asset_import import (
     TooManyRows,
     WorkbookTooLarge,
 )
-
-
-def workbook(*rows) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(DEPOT_HEADER.split(","))
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def with_sheet_xml(data: bytes, rows_xml: str) -> bytes:
